@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# Sweet vs its peers (nginx, h2o, Elysia on Bun, Fastify on Node) in one run.
+#
+#   bench/run-peers.sh
+#
+# Builds Sweet's benchmark server (Release), then for each server in turn, alone on the machine:
+# starts it pinned to CPU 0, checks /plaintext and /json, and runs three wrk scenarios pinned to
+# CPU 1 (plaintext keep-alive, plaintext pipelined 16 deep, JSON keep-alive), each after a warm-up,
+# reading the server's CPU time from /proc before and after; then restarts it and measures its RSS
+# per idle keep-alive connection. Prints a Markdown table and writes it to
+# bench/results/peers-<date>.md (raw outputs in bench/results/raw/<timestamp>/). See bench/README.md.
+#
+# Environment knobs:
+#   DURATION=10        seconds per measured wrk run
+#   CONNECTIONS=64     wrk connections (wrk always runs one thread: -t1)
+#   SERVERS="sweet nginx h2o elysia fastify"   subset/order; "sweet" = sweet-io_uring + sweet-epoll
+#   SKIP_BUILD=0       1: use the existing build/bench-release/bench/sweet_bench_server
+#   WARMUP=2           seconds of wrk before each measured run (not measured)
+#   PIPELINE_DEPTH=16  requests per write in the pipelined scenario
+#   IDLE_CONNS=10000   connections of the idle-RSS measurement (0 skips it)
+#   SERVER_CPU=0 CLIENT_CPU=1   the cores given to taskset
+#   SCHED=rr           scheduling of the servers and wrk, so that other users' jobs on this shared
+#                      machine disturb the runs less: rr = SCHED_RR priority 1 (`chrt -r 1`; the kernel's
+#                      RT throttling still leaves others 5% of each core), nice = `nice -n $NICE`,
+#                      none = leave it alone
+#   NICE=-10           nice value for SCHED=nice
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH=$ROOT/bench
+PY=/usr/bin/python3
+TOOLS=$BENCH/tools
+
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+SERVERS=${SERVERS:-"sweet nginx h2o elysia fastify"}
+SKIP_BUILD=${SKIP_BUILD:-0}
+WARMUP=${WARMUP:-2}
+PIPELINE_DEPTH=${PIPELINE_DEPTH:-16}
+IDLE_CONNS=${IDLE_CONNS:-10000}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+SCHED=${SCHED:-rr}
+NICE=${NICE:--10}
+BUILD_DIR=$ROOT/build/bench-release
+SWEET_BIN=$BUILD_DIR/bench/sweet_bench_server
+
+log() { printf '[run-peers] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 2; }
+
+[[ -x $PY ]] || die "$PY not found (apt-get install python3)"
+[[ $DURATION =~ ^[0-9]+$ && $DURATION -gt 0 ]] || die "DURATION must be a positive integer (seconds)"
+[[ $CONNECTIONS =~ ^[0-9]+$ && $CONNECTIONS -gt 0 ]] || die "CONNECTIONS must be a positive integer"
+[[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be an integer (seconds)"
+[[ $IDLE_CONNS =~ ^[0-9]+$ ]] || die "IDLE_CONNS must be an integer"
+[[ $NICE =~ ^-?[0-9]+$ ]] || die "NICE must be an integer"
+PRIO=()
+case $SCHED in
+  rr)
+    PRIO=(chrt -r 1)
+    if ! chrt -r 1 true 2>/dev/null; then
+      log "warning: cannot use SCHED_RR here (chrt -r 1 failed); using SCHED=nice"
+      SCHED="nice"
+    fi
+    ;;
+  nice | none) ;;
+  *) die "SCHED must be rr, nice or none" ;;
+esac
+if [[ $SCHED == nice ]]; then
+  PRIO=(nice -n "$NICE")
+  if [[ $(nice -n "$NICE" nice 2>/dev/null) != "$(($(nice) + NICE))" ]]; then
+    log "warning: cannot run at nice $NICE here; leaving priorities alone"
+    SCHED="none"
+  fi
+fi
+[[ $SCHED == none ]] && PRIO=()
+case $SCHED in
+  rr) SCHED_DESC="SCHED_RR priority 1 (chrt -r 1)" ;;
+  nice) SCHED_DESC="nice $NICE" ;;
+  none) SCHED_DESC="default scheduling" ;;
+esac
+
+# ---------------------------------------------------------------------------------------------
+# Which servers: "sweet" means both of Sweet's backends, as two rows.
+# ---------------------------------------------------------------------------------------------
+ENTRIES=()
+for s in $SERVERS; do
+  case $s in
+    sweet) ENTRIES+=(sweet-io_uring sweet-epoll) ;;
+    sweet-io_uring | sweet-epoll | nginx | h2o | elysia | fastify) ENTRIES+=("$s") ;;
+    *) die "unknown server '$s' in SERVERS (known: sweet sweet-io_uring sweet-epoll nginx h2o elysia fastify)" ;;
+  esac
+done
+((${#ENTRIES[@]})) || die "SERVERS is empty"
+wants() { local e; for e in "${ENTRIES[@]}"; do [[ $e == "$1"* ]] && return 0; done; return 1; }
+
+STAMP=$(date +%Y%m%d-%H%M%S)
+RAW=$BENCH/results/raw/$STAMP
+REPORT=$BENCH/results/peers-$(date +%F).md
+RECORDS=$RAW/records.jsonl
+mkdir -p "$RAW"
+RUN_DIR=$(mktemp -d /tmp/sweet-bench.XXXXXX)
+STARTED=()       # every server PID this script started
+FAILED=0
+declare -A DEAD  # entries that cannot run at all
+
+record() { "$PY" "$TOOLS/peers_report.py" add "$RECORDS" "$@"; }
+fail() { # server scenario reason
+  log "FAILED: $1 ($2): $3"
+  record kind=fail server="$1" scenario="$2" reason="$3"
+  if [[ $2 == all ]]; then DEAD[$1]=1; fi
+  FAILED=1
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+stop_server() {
+  local pid=$1 pids i
+  alive "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
+  pids=$("$PY" "$TOOLS/procstat.py" tree "$pid" 2>/dev/null || echo "$pid")
+  # shellcheck disable=SC2086
+  kill -TERM $pids 2>/dev/null || true
+  for i in $(seq 50); do alive "$pid" || break; sleep 0.1; done
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317  # (invoked by the trap)
+cleanup() {
+  local rc=$? pid
+  trap - EXIT INT TERM
+  for pid in "${STARTED[@]}"; do stop_server "$pid"; done
+  # keep the servers' configs and logs next to the raw results
+  if [[ -d $RUN_DIR ]]; then
+    mkdir -p "$RAW/servers"
+    cp -r "$RUN_DIR"/. "$RAW/servers/" 2>/dev/null || true
+    rm -rf "$RUN_DIR"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------
+# Tools: apt (wrk, nginx-light, h2o, node) and npm (the JS peers). Installed only when missing.
+# ---------------------------------------------------------------------------------------------
+APT=()
+command -v wrk >/dev/null || APT+=(wrk)
+command -v taskset >/dev/null || APT+=(util-linux)
+wants nginx && ! command -v nginx >/dev/null && APT+=(nginx-light)
+wants h2o && ! command -v h2o >/dev/null && APT+=(h2o)
+{ wants elysia || wants fastify; } && ! command -v npm >/dev/null && APT+=(nodejs npm)
+if wants sweet && [[ $SKIP_BUILD != 1 ]]; then
+  command -v cmake >/dev/null || APT+=(cmake)
+  command -v ninja >/dev/null || APT+=(ninja-build)
+fi
+if ((${#APT[@]})); then
+  log "apt-get install ${APT[*]}"
+  # Keep Debian's maintainer scripts from starting system nginx/h2o services during the install.
+  POLICY_RC=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && POLICY_RC=1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT[@]}" >"$RAW/apt.log" 2>&1 \
+    || { ((POLICY_RC)) && rm -f /usr/sbin/policy-rc.d; die "apt-get install ${APT[*]} failed (see $RAW/apt.log)"; }
+  ((POLICY_RC)) && rm -f /usr/sbin/policy-rc.d
+fi
+
+BUN=$BENCH/peers/elysia/node_modules/.bin/bun
+npm_install() { # dir name
+  log "npm install in bench/peers/$2"
+  (cd "$1" && npm install --no-audit --no-fund --no-package-lock --loglevel=error) >"$RAW/npm-$2.log" 2>&1
+}
+if wants elysia; then
+  if ! npm_install "$BENCH/peers/elysia" elysia; then
+    fail elysia all "npm install failed: $(tail -n 3 "$RAW/npm-elysia.log" | tr '\n' ' ')"
+  elif ! "$BUN" --version >/dev/null 2>"$RAW/bun-version.err"; then
+    fail elysia all "the npm package 'bun' gave no working binary: $(head -c 300 "$RAW/bun-version.err")"
+  fi
+fi
+if wants fastify && ! npm_install "$BENCH/peers/fastify" fastify; then
+  fail fastify all "npm install failed: $(tail -n 3 "$RAW/npm-fastify.log" | tr '\n' ' ')"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Sweet's benchmark server, Release build
+# ---------------------------------------------------------------------------------------------
+if wants sweet; then
+  if [[ $SKIP_BUILD != 1 ]]; then
+    if [[ ! -f $BENCH/servers/sweet_bench_server.cpp ]]; then
+      for e in "${ENTRIES[@]}"; do [[ $e == sweet-* ]] && fail "$e" all "bench/servers/sweet_bench_server.cpp does not exist yet: not built"; done
+    else
+      log "building sweet_bench_server (Release) in build/bench-release"
+      if ! { cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWEET_BUILD_TESTS=OFF &&
+             cmake --build "$BUILD_DIR" --target sweet_bench_server; } >"$RAW/build.log" 2>&1; then
+        tail -n 20 "$RAW/build.log" >&2
+        for e in "${ENTRIES[@]}"; do [[ $e == sweet-* ]] && fail "$e" all "build failed (see bench/results/raw/$STAMP/build.log)"; done
+      fi
+    fi
+  fi
+  if [[ ! -x $SWEET_BIN ]] && [[ -z ${DEAD[sweet-io_uring]:-}${DEAD[sweet-epoll]:-} ]]; then
+    for e in "${ENTRIES[@]}"; do [[ $e == sweet-* ]] && fail "$e" all "$SWEET_BIN does not exist (SKIP_BUILD=$SKIP_BUILD)"; done
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Limits, ports, metadata
+# ---------------------------------------------------------------------------------------------
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+NOFILE=$(ulimit -n)
+[[ $NOFILE == unlimited ]] && NOFILE=1048576
+MAXCONN=$((NOFILE - 128))
+if ((IDLE_CONNS > 0 && NOFILE < IDLE_CONNS + 128)); then
+  log "warning: open-file limit is $NOFILE, too low for IDLE_CONNS=$IDLE_CONNS (root cannot raise the hard limit here)"
+fi
+read -r -a PORTS <<<"$("$PY" "$TOOLS/procstat.py" free-ports $((2 * ${#ENTRIES[@]})))"
+
+CPU_MODEL=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+record kind=meta key=date value="$(date +%F)"
+record kind=meta key=datetime value="$(date '+%F %T %Z')"
+record kind=meta key=kernel value="$(uname -srm)"
+record kind=meta key=cpu value="${CPU_MODEL:-unknown}"
+record kind=meta key=cores value="$(nproc)"
+record kind=meta key=pipeline_depth value="$PIPELINE_DEPTH"
+record kind=meta key=load_start value="$(cut -d' ' -f1-3 /proc/loadavg)"
+record kind=meta key=params value="DURATION=${DURATION}s, CONNECTIONS=${CONNECTIONS}, wrk -t1, warm-up ${WARMUP}s per scenario, pipeline depth ${PIPELINE_DEPTH}, IDLE_CONNS=${IDLE_CONNS}, servers on CPU ${SERVER_CPU} (taskset), wrk and the idle client on CPU ${CLIENT_CPU}, servers and wrk with ${SCHED_DESC}, SERVERS=\"${SERVERS}\", open-file limit ${NOFILE}; $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-3)"
+
+version_of() {
+  case $1 in
+    nginx) nginx -v 2>&1 | sed 's/^nginx version: //' ;;
+    h2o) h2o --version 2>/dev/null | head -n1 ;;
+    elysia) echo "elysia $(node -p "require('$BENCH/peers/elysia/node_modules/elysia/package.json').version" 2>/dev/null) on bun $("$BUN" --version 2>/dev/null)" ;;
+    fastify) echo "fastify $(node -p "require('$BENCH/peers/fastify/node_modules/fastify/package.json').version" 2>/dev/null) on node $(node --version 2>/dev/null)" ;;
+    sweet-*)
+      local v
+      v="commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none), Release build"
+      [[ $SKIP_BUILD == 1 ]] && v+=" (SKIP_BUILD=1: existing binary)"
+      echo "$v" ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------------------------
+# Command prefixes. taskset, chrt and nice exec the command, so $! of "${ON_SERVER_CPU[@]} CMD &" is
+# the server's own PID (a shell function would put a subshell in between). The idle-connection client
+# runs at normal priority (it measures memory, not time).
+ON_SERVER_CPU=(taskset -c "$SERVER_CPU" "${PRIO[@]}")
+ON_CLIENT_CPU=(taskset -c "$CLIENT_CPU" "${PRIO[@]}")
+
+SERVER_PID=
+start_server() { # entry port tag -> SERVER_PID; returns non-zero if it does not answer correctly
+  local name=$1 port=$2 dir=$RUN_DIR/$1-$3
+  mkdir -p "$dir"
+  case $name in
+    nginx)
+      sed -e "s|@PORT@|$port|g" -e "s|@RUNDIR@|$dir|g" -e "s|@NOFILE@|$NOFILE|g" \
+          -e "s|@WORKER_CONNECTIONS@|$MAXCONN|g" "$BENCH/peers/nginx/nginx.conf.in" >"$dir/nginx.conf"
+      "${ON_SERVER_CPU[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/server.log" 2>&1 &
+      ;;
+    h2o)
+      sed -e "s|@PORT@|$port|g" -e "s|@RUNDIR@|$dir|g" -e "s|@MAXCONN@|$MAXCONN|g" \
+          "$BENCH/peers/h2o/h2o.conf.in" >"$dir/h2o.conf"
+      "${ON_SERVER_CPU[@]}" h2o -c "$dir/h2o.conf" >"$dir/server.log" 2>&1 &
+      ;;
+    elysia)
+      "${ON_SERVER_CPU[@]}" env NODE_ENV=production PORT="$port" "$BUN" "$BENCH/peers/elysia/server.ts" \
+        >"$dir/server.log" 2>&1 &
+      ;;
+    fastify)
+      "${ON_SERVER_CPU[@]}" env NODE_ENV=production PORT="$port" node "$BENCH/peers/fastify/server.js" \
+        >"$dir/server.log" 2>&1 &
+      ;;
+    sweet-io_uring | sweet-epoll)
+      "${ON_SERVER_CPU[@]}" "$SWEET_BIN" --port "$port" --workers 1 --backend "${name#sweet-}" \
+        >"$dir/server.log" 2>&1 &
+      ;;
+  esac
+  SERVER_PID=$!
+  STARTED+=("$SERVER_PID")
+  if ! "$PY" "$TOOLS/check_server.py" --port "$port" --pid "$SERVER_PID" --wait 30 2>"$dir/check.err"; then
+    cat "$dir/check.err" >&2
+    tail -n 5 "$dir/server.log" "$dir/error.log" 2>/dev/null >&2 || true
+    return 1
+  fi
+}
+
+run_wrk_scenarios() { # entry port pid
+  local name=$1 port=$2 pid=$3 sc path depth extra post
+  for sc in plaintext pipeline json; do
+    # Every scenario runs wrk/pipeline.lua: with depth 1 it leaves wrk's requests alone (plain
+    # keep-alive) and only adds latency percentiles without wrk's coordinated-omission correction.
+    path=/plaintext depth=1
+    case $sc in
+      pipeline) depth=$PIPELINE_DEPTH ;;
+      json) path=/json ;;
+    esac
+    extra=(-s "$BENCH/wrk/pipeline.lua") post=(-- "$depth" "$CONNECTIONS")
+    if ((WARMUP > 0)); then
+      "${ON_CLIENT_CPU[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${extra[@]}" \
+        "http://127.0.0.1:$port$path" "${post[@]}" >"$RAW/$name-$sc-warmup.txt" 2>&1 || true
+    fi
+    if ! alive "$pid"; then
+      fail "$name" "$sc" "server exited during the warm-up (see raw/$STAMP/servers/)"
+      return 1
+    fi
+    "$PY" "$TOOLS/measure.py" --pid "$pid" --server "$name" --scenario "$sc" --raw "$RAW/$name-$sc.txt" \
+      --records "$RECORDS" -- "${ON_CLIENT_CPU[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+      "${extra[@]}" "http://127.0.0.1:$port$path" "${post[@]}" || FAILED=1
+    alive "$pid" || { fail "$name" "$sc" "server exited during the run"; return 1; }
+  done
+}
+
+i=0
+for e in "${ENTRIES[@]}"; do
+  port=${PORTS[$((2 * i))]} idle_port=${PORTS[$((2 * i + 1))]}
+  i=$((i + 1))
+  [[ -n ${DEAD[$e]:-} ]] && continue
+  record kind=version server="$e" version="$(version_of "$e")"
+
+  log "$e: throughput on 127.0.0.1:$port (server on CPU $SERVER_CPU, wrk on CPU $CLIENT_CPU)"
+  if start_server "$e" "$port" wrk; then
+    run_wrk_scenarios "$e" "$port" "$SERVER_PID" || true
+  else
+    fail "$e" all "did not answer /plaintext and /json correctly: $(tr '\n' ' ' <"$RUN_DIR/$e-wrk/check.err")"
+  fi
+  stop_server "$SERVER_PID"
+
+  if ((IDLE_CONNS > 0)); then
+    log "$e: RSS per idle connection ($IDLE_CONNS connections) on 127.0.0.1:$idle_port"
+    if start_server "$e" "$idle_port" idle; then
+      if out=$(taskset -c "$CLIENT_CPU" "$PY" "$TOOLS/idle_conns.py" --port "$idle_port" --pid "$SERVER_PID" \
+                 --count "$IDLE_CONNS" 2>"$RAW/$e-idle.err"); then :; else FAILED=1; fi
+      printf '%s\n' "$out" >"$RAW/$e-idle.json"
+      log "$e: $out"
+      if [[ -n $out ]]; then
+        printf '%s\n' "$out" | "$PY" "$TOOLS/peers_report.py" add-json "$RECORDS" kind=idle server="$e"
+      else
+        fail "$e" idle "idle_conns.py printed nothing: $(tail -n 3 "$RAW/$e-idle.err" | tr '\n' ' ')"
+      fi
+    else
+      fail "$e" idle "did not answer correctly: $(tr '\n' ' ' <"$RUN_DIR/$e-idle/check.err")"
+    fi
+    stop_server "$SERVER_PID"
+  fi
+done
+
+record kind=meta key=load_end value="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+"$PY" "$TOOLS/peers_report.py" render "$RECORDS" --out "$REPORT"
+echo
+log "report: ${REPORT#"$ROOT"/}; raw outputs: ${RAW#"$ROOT"/}/"
+exit "$FAILED"

@@ -1,0 +1,8 @@
+# Finds Sweet's dependencies. Every one is a Debian 12 package (scripts/install-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(URING REQUIRED IMPORTED_TARGET liburing)   # liburing-dev: no CMake config ships
+find_package(fmt REQUIRED)                                    # libfmt-dev
+find_package(simdjson QUIET)                                  # libsimdjson-dev (JSON bodies)
+find_package(ZLIB QUIET)                                      # zlib1g-dev (compression)
+pkg_check_modules(HIREDIS QUIET IMPORTED_TARGET hiredis)      # libhiredis-dev (Redis adapter)

@@ -1,0 +1,100 @@
+#pragma once
+/// @file server.hpp
+/// The HTTP/1.1 server of one worker: accepts connections from the reactor, reads and parses
+/// requests, hands each to a `RequestHandler`, writes the responses in order, and enforces
+/// every limit and timeout. Where each step lives:
+///   read     -> HttpConnection::on_data        (src/http/connection.cpp)
+///   parse    -> parse_request_head             (sweet/http/parser.hpp)
+///   handle   -> RequestHandler::handle         (the app: routing and middleware)
+///   write    -> write_response + Reactor::send (sweet/http/response_writer.hpp)
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sweet/core/arena.hpp"
+#include "sweet/core/unique_function.hpp"
+#include "sweet/http/date_cache.hpp"
+#include "sweet/http/parser.hpp"
+#include "sweet/http/request.hpp"
+#include "sweet/http/response.hpp"
+#include "sweet/net/reactor.hpp"
+
+namespace sweet::http {
+
+/// Limits and timeouts of the HTTP layer. Every one is also a `ServerConfig` field.
+struct ServerLimits {
+    ParserLimits parser;                                        ///< head size (431), URI length (414), header count (431)
+    std::uint64_t max_body_bytes = 1024 * 1024;                 ///< larger bodies get 413 without being read
+    std::size_t max_connections = 10'000;                       ///< per worker; more are refused at accept
+    std::size_t max_output_bytes = 1024 * 1024;                 ///< pending response bytes before reading pauses
+    std::chrono::milliseconds header_timeout{10'000};           ///< whole head must arrive within this (slowloris)
+    std::chrono::milliseconds body_timeout{30'000};             ///< longest gap between two pieces of a body
+    std::chrono::milliseconds keepalive_timeout{75'000};        ///< idle keep-alive connections close after this
+    std::chrono::milliseconds send_timeout{30'000};             ///< a client that reads nothing this long is dropped
+    std::chrono::milliseconds linger_timeout{2'000};            ///< after a closing response, wait this long for the client's FIN
+    std::string server_name = "sweet";                          ///< Server header ("" omits it)
+};
+
+/// Produces the response for a parsed request. The app implements it (routing, middleware).
+/// It must not throw; the server still catches exceptions and answers 500.
+class RequestHandler {
+public:
+    virtual ~RequestHandler() = default;
+    /// Returns the response for `request`.
+    virtual Response handle(Request& request) = 0;
+};
+
+class HttpConnection;
+
+/// One worker's HTTP server. Lives on the worker thread with its reactor.
+class HttpServer final : public net::Acceptor {
+public:
+    HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLimits limits);
+    ~HttpServer() override;
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    /// Reactor callback: a new socket arrived. Refuses it beyond `max_connections` or while draining.
+    net::Connection* on_accept(int fd) override;
+
+    /// Graceful shutdown, after the caller stopped the listeners: idle connections close now,
+    /// busy ones close after their current response. `on_drained` runs when none are left.
+    void start_drain(UniqueFunction<void()> on_drained);
+    /// Closes every connection at once (the drain timeout expired).
+    void close_all();
+
+    /// Open connections.
+    [[nodiscard]] std::size_t connection_count() const noexcept { return live_.size(); }
+    /// Limits in force.
+    [[nodiscard]] const ServerLimits& limits() const noexcept { return limits_; }
+
+private:
+    friend class HttpConnection;
+    void release(HttpConnection& conn);  // called from HttpConnection::on_closed
+    std::string take_buffer();           // pooled byte buffers for input/output
+    void give_buffer(std::string& buffer);
+    void sweep_timeouts();
+
+    net::Reactor& reactor_;
+    RequestHandler& handler_;
+    ServerLimits limits_;
+    Arena arena_;
+    DateCache date_;
+    // Parsing and handling are synchronous, so one head and one header array per worker serve
+    // every connection (keeping idle connections small).
+    RequestHead head_;
+    std::vector<Header> headers_;
+    std::vector<HttpConnection*> live_;
+    std::vector<std::unique_ptr<HttpConnection>> all_;   // owns every connection object ever made
+    std::vector<HttpConnection*> free_;                   // closed ones, ready for reuse
+    std::vector<std::string> buffer_pool_;
+    TimerId sweep_timer_ = 0;
+    bool draining_ = false;
+    UniqueFunction<void()> on_drained_;
+};
+
+}  // namespace sweet::http

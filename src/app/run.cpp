@@ -1,0 +1,253 @@
+/// @file run.cpp
+/// `App::run`: listeners, one pinned worker thread per core (each with its own reactor and
+/// HTTP server: shared-nothing), signals, and the graceful drain.
+
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "sweet/app/app.hpp"
+#include "sweet/core/log.hpp"
+#include "sweet/net/listener.hpp"
+
+namespace sweet {
+namespace {
+
+// The CPUs this process may run on (taskset and cgroups respected), in order.
+std::vector<int> allowed_cpus() {
+    std::vector<int> cpus;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        for (int i = 0; i < CPU_SETSIZE; ++i) {
+            if (CPU_ISSET(i, &set)) cpus.push_back(i);
+        }
+    }
+    if (cpus.empty()) cpus.push_back(0);
+    return cpus;
+}
+
+net::Backend chosen_backend(net::Backend configured) {
+    if (configured != net::Backend::automatic) return configured;
+    if (const char* env = std::getenv("SWEET_BACKEND")) {
+        net::Backend b;
+        if (net::parse_backend(env, b)) return b;
+        log::warn("ignoring SWEET_BACKEND={}: expected io_uring, epoll or auto", env);
+    }
+    return net::Backend::automatic;
+}
+
+http::ServerLimits limits_from(const ServerConfig& c) {
+    http::ServerLimits l;
+    l.parser.max_header_bytes = c.max_header_bytes;
+    l.parser.max_uri_length = c.max_uri_length;
+    l.parser.max_headers = c.max_headers;
+    l.max_body_bytes = c.max_body_bytes;
+    l.max_connections = c.max_connections;
+    l.max_output_bytes = c.max_output_bytes;
+    l.header_timeout = c.header_timeout;
+    l.body_timeout = c.body_timeout;
+    l.keepalive_timeout = c.keepalive_timeout;
+    l.send_timeout = c.send_timeout;
+    l.linger_timeout = c.linger_timeout;
+    l.server_name = c.server_name;
+    return l;
+}
+
+// What the main thread and one worker share. Written before the worker starts or through
+// the mutex; the reactor pointer is published before `ready` is set.
+struct WorkerSlot {
+    int listen_fd = -1;
+    int cpu = -1;
+    net::Reactor* reactor = nullptr;
+    http::HttpServer* server = nullptr;
+    std::string failure;
+    bool ready = false;
+    bool finished = false;
+};
+
+struct Shared {
+    std::mutex mutex;
+    std::condition_variable changed;
+};
+
+}  // namespace
+
+int App::run() {
+    if (Result<void> ok = validate(); !ok) {
+        log::error("cannot start: {}", ok.error().message);
+        return 1;
+    }
+    const std::vector<int> cpus = allowed_cpus();
+    const unsigned workers = config_.workers != 0 ? config_.workers : static_cast<unsigned>(cpus.size());
+    const net::Backend backend = chosen_backend(config_.backend);
+
+    // Listeners first, on the main thread, so a taken port is one clear error before any
+    // thread starts.
+    net::ListenOptions listen{config_.host, config_.port, config_.backlog, true};
+    if (Result<void> free = net::check_port_free(listen); !free) {
+        log::error("{}", free.error().detail);
+        return 1;
+    }
+    std::vector<WorkerSlot> slots(workers);
+    for (unsigned i = 0; i < workers; ++i) {
+        Result<int> fd = net::open_listener(listen);
+        if (!fd) {
+            log::error("{}", fd.error().detail);
+            for (auto& s : slots) {
+                if (s.listen_fd >= 0) ::close(s.listen_fd);
+            }
+            return 1;
+        }
+        slots[i].listen_fd = *fd;
+        slots[i].cpu = cpus[i % cpus.size()];
+        if (listen.port == 0) listen.port = net::bound_port(*fd);  // the others join the same port
+    }
+
+    // Signals are taken by the main thread only (sigtimedwait below); workers never see them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    if (config_.handle_signals) {
+        sigaddset(&signals, SIGTERM);
+        sigaddset(&signals, SIGINT);
+        ::signal(SIGPIPE, SIG_IGN);
+    }
+    sigset_t previous_mask;
+    pthread_sigmask(SIG_BLOCK, &signals, &previous_mask);
+
+    Shared shared;
+    const http::ServerLimits limits = limits_from(config_);
+    const std::size_t main_producer = workers;  // mailbox slot of the main thread
+    std::vector<std::thread> threads;
+    threads.reserve(workers);
+    for (unsigned i = 0; i < workers; ++i) {
+        threads.emplace_back([this, i, &slots, &shared, &limits, backend, workers] {
+            WorkerSlot& slot = slots[i];
+            if (config_.pin_workers) {
+                cpu_set_t set;
+                CPU_ZERO(&set);
+                CPU_SET(slot.cpu, &set);
+                pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+            }
+            std::unique_ptr<net::Reactor> reactor;
+            try {
+                // Created on its own thread: io_uring's SINGLE_ISSUER ties the ring to it.
+                reactor = net::Reactor::create(backend, net::ReactorOptions{config_.ring_entries, config_.recv_buffer_size,
+                                                                            config_.recv_buffer_count});
+            } catch (const std::exception& e) {
+                std::lock_guard lock(shared.mutex);
+                slot.failure = fmt::format("worker {}: cannot create the {} reactor: {}", i, net::backend_name(backend), e.what());
+                slot.finished = true;
+                ::close(slot.listen_fd);
+                shared.changed.notify_all();
+                return;
+            }
+            reactor->enable_mailbox(workers + 1);
+            http::HttpServer server(*reactor, *this, limits);
+            reactor->listen(slot.listen_fd, server);
+            {
+                std::lock_guard lock(shared.mutex);
+                slot.reactor = reactor.get();
+                slot.server = &server;
+                slot.ready = true;
+                shared.changed.notify_all();
+            }
+            reactor->run();
+            // Close whatever is left (stop without drain) and let the reactor deliver on_closed.
+            if (server.connection_count() > 0) {
+                server.close_all();
+            }
+            {
+                std::lock_guard lock(shared.mutex);
+                slot.finished = true;
+                slot.reactor = nullptr;
+                slot.server = nullptr;
+                shared.changed.notify_all();
+            }
+        });
+    }
+
+    // Wait until every worker is serving (or failed).
+    std::string failure;
+    net::Backend in_use = backend;
+    {
+        std::unique_lock lock(shared.mutex);
+        shared.changed.wait(lock, [&] {
+            for (auto& s : slots) {
+                if (!s.ready && !s.finished) return false;
+            }
+            return true;
+        });
+        for (auto& s : slots) {
+            if (!s.failure.empty() && failure.empty()) failure = s.failure;
+            if (s.reactor != nullptr) in_use = s.reactor->backend();
+        }
+    }
+    bound_port_.store(listen.port, std::memory_order_release);
+
+    if (failure.empty()) {
+        if (!config_.quiet) {
+            const bool v6 = config_.host.find(':') != std::string::npos;
+            log::info("listening on http://{}{}{}:{} ({} worker{}, {})", v6 ? "[" : "", config_.host, v6 ? "]" : "", listen.port,
+                      workers, workers == 1 ? "" : "s", net::backend_name(in_use));
+        }
+        // Serve until a signal or stop().
+        timespec tick{0, 100'000'000};
+        while (!stop_requested_.load(std::memory_order_acquire)) {
+            const int sig = config_.handle_signals ? sigtimedwait(&signals, nullptr, &tick) : (nanosleep(&tick, nullptr), -1);
+            if (sig == SIGTERM || sig == SIGINT) {
+                if (!config_.quiet) log::info("received {}, draining (up to {} ms)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                                               config_.drain_timeout.count());
+                break;
+            }
+        }
+    } else {
+        log::error("{}", failure);
+    }
+
+    // Graceful drain: each worker stops accepting, finishes in-flight requests, closes idle
+    // connections, and stops its loop when none are left or the drain timeout fires.
+    {
+        std::lock_guard lock(shared.mutex);
+        for (auto& s : slots) {
+            if (s.reactor == nullptr) continue;
+            net::Reactor* reactor = s.reactor;
+            http::HttpServer* server = s.server;
+            const auto timeout = config_.drain_timeout;
+            reactor->post(main_producer, [reactor, server, timeout] {
+                reactor->stop_listening();
+                reactor->add_timer(timeout, [server] { server->close_all(); });
+                server->start_drain([reactor] { reactor->stop(); });
+            });
+        }
+    }
+    // A handler stuck in an endless loop must not keep the process alive forever.
+    {
+        std::unique_lock lock(shared.mutex);
+        const bool all_done = shared.changed.wait_for(lock, config_.drain_timeout + std::chrono::seconds(5), [&] {
+            for (auto& s : slots) {
+                if (!s.finished) return false;
+            }
+            return true;
+        });
+        if (!all_done) {
+            log::error("workers did not stop within the drain timeout; exiting anyway");
+            std::_Exit(1);
+        }
+    }
+    for (auto& t : threads) t.join();
+    pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
+    bound_port_.store(0, std::memory_order_release);
+    if (!config_.quiet && failure.empty()) log::info("stopped");
+    return failure.empty() ? 0 : 1;
+}
+
+}  // namespace sweet

@@ -1,0 +1,470 @@
+/// @file connection.cpp
+/// One HTTP/1.1 connection, from bytes in to bytes out. The path of a request:
+///  1. `on_data` gets bytes from the reactor (often straight from a kernel-provided buffer).
+///  2. `process` finds complete request heads and parses them in place (no copy), reading
+///     Content-Length or chunked bodies that may span many reads.
+///  3. `dispatch` builds a `Request` and calls the app's handler.
+///  4. `write_response` appends the answer to `out_`; pipelined requests read in the same batch
+///     append theirs behind it, in order.
+///  5. `flush` hands everything queued to the reactor in one send once the batch is processed.
+/// Bytes that do not yet form a full request are copied into `in_`; an idle connection holds
+/// no buffer at all.
+
+#include "connection.hpp"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "sweet/http/response_writer.hpp"
+
+namespace sweet::http {
+
+namespace {
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// simdjson and other SIMD readers may read a little past the end of a body: keep slack.
+constexpr std::size_t kBodyPadding = 64;
+}  // namespace
+
+HttpConnection::HttpConnection(HttpServer& server)
+    : server_(server),
+      chunked_(ChunkedLimits{server.limits_.max_body_bytes, 1024, server.limits_.parser.max_header_bytes}) {}
+
+void HttpConnection::start() {
+    state_ = State::reading_head;
+    sending_ = close_after_response_ = processing_ = paused_ = peer_closed_ = false;
+    head_scan_from_ = 0;
+    body_expected_ = 0;
+    ++stream_token_;
+    // The first request must arrive as promptly as any other head (slowloris).
+    set_deadline(server_.limits_.header_timeout);
+}
+
+bool HttpConnection::idle() const noexcept {
+    return state_ == State::reading_head && in_.empty() && !sending_ && out_.empty();
+}
+
+void HttpConnection::set_deadline(std::chrono::milliseconds d) { deadline_ = server_.reactor_.now() + d; }
+
+// ---- reading ------------------------------------------------------------------------------
+
+void HttpConnection::on_data(std::string_view data) {
+    if (state_ == State::lingering || state_ == State::closed || state_ == State::closing) return;  // discard
+    if (in_.empty() && state_ != State::streaming && !paused_) {
+        // Fast path: parse straight from the receive buffer; copy only an unfinished tail.
+        const std::size_t used = process(data);
+        keep_leftover(data, used);
+    } else {
+        if (in_.capacity() == 0) in_ = server_.take_buffer();
+        in_.append(data);
+        if (state_ != State::streaming && !paused_) {
+            const std::size_t used = process(in_);
+            if (state_ == State::closing || state_ == State::lingering || state_ == State::closed) {
+                in_.clear();  // an error or a closing response ends reading: the rest is dropped
+            } else {
+                in_.erase(0, used);
+            }
+            if (in_.empty()) server_.give_buffer(in_);
+        } else if (in_.size() > server_.limits_.parser.max_header_bytes + server_.limits_.max_body_bytes) {
+            // The client keeps sending while we cannot read: stop reading until we can.
+            server_.reactor_.pause_receive(*this);
+        }
+    }
+    flush();
+}
+
+void HttpConnection::keep_leftover(std::string_view buffer, std::size_t pos) {
+    if (pos >= buffer.size()) return;
+    if (state_ == State::closing || state_ == State::lingering || state_ == State::closed) return;
+    if (in_.capacity() == 0) in_ = server_.take_buffer();
+    in_.assign(buffer.substr(pos));
+}
+
+std::size_t HttpConnection::process(std::string_view buffer) {
+    processing_ = true;
+    std::size_t pos = 0;
+    while (pos < buffer.size()) {
+        if (state_ == State::reading_head) {
+            if (!handle_head(buffer, pos)) break;
+        } else if (state_ == State::reading_body) {
+            const std::size_t take = static_cast<std::size_t>(
+                std::min<std::uint64_t>(body_expected_ - body_.size(), buffer.size() - pos));
+            body_.append(buffer.substr(pos, take));
+            pos += take;
+            set_deadline(server_.limits_.body_timeout);
+            if (body_.size() == body_expected_) finish_body_request();
+        } else if (state_ == State::reading_chunked) {
+            const ChunkedDecoder::Step step = chunked_.feed(buffer.substr(pos), body_);
+            pos += step.consumed;
+            set_deadline(server_.limits_.body_timeout);
+            if (step.status != 0) {
+                respond_error(step.status, step.reason);
+                break;
+            }
+            if (step.done) {
+                finish_body_request();
+            } else if (step.consumed == 0) {
+                break;
+            }
+        } else {
+            break;  // streaming, closing, lingering: the rest waits (or is dropped)
+        }
+    }
+    processing_ = false;
+    return pos;
+}
+
+// Tries to take one request head from buffer[pos...]. Returns false when more bytes are needed
+// or the connection stops reading (error, close, stream).
+bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
+    const std::string_view rest = buffer.substr(pos);
+    const ParserLimits& limits = server_.limits_.parser;
+    const std::size_t end = find_head_end(rest, head_scan_from_);
+    if (end == std::string_view::npos) {
+        // Parse anyway once the partial head could already break a limit, so 414/431/400 are
+        // answered without waiting for the rest.
+        if (rest.size() > limits.max_uri_length || rest.size() > limits.max_header_bytes) {
+            const ParseOutcome early = parse_request_head(rest, server_.head_, server_.headers_.data(), limits);
+            if (early.state == ParseState::error) {
+                respond_error(early.status, early.reason);
+                return false;
+            }
+        }
+        if (in_.empty() && pos == 0 && rest.size() == buffer.size()) set_deadline(server_.limits_.header_timeout);
+        head_scan_from_ = rest.size() >= 3 ? rest.size() - 3 : 0;
+        return false;
+    }
+    head_scan_from_ = 0;
+    RequestHead& head = server_.head_;
+    const ParseOutcome outcome = parse_request_head(rest, head, server_.headers_.data(), limits);
+    if (outcome.state == ParseState::error) {
+        respond_error(outcome.status, outcome.reason);
+        return false;
+    }
+    if (outcome.state == ParseState::incomplete) return false;  // cannot happen once the end is found
+    request_version_ = head.version_minor;
+    const std::size_t head_size = outcome.head_size;
+
+    if (head.framing == BodyFraming::none) {
+        pos += head_size;
+        dispatch(head, {});
+        return state_ == State::reading_head;
+    }
+    if (head.framing == BodyFraming::content_length) {
+        if (head.content_length > server_.limits_.max_body_bytes) {
+            respond_error(413, "request body too large");  // answered before reading the body
+            return false;
+        }
+        const std::uint64_t available = rest.size() - head_size;
+        if (available >= head.content_length) {
+            const std::string_view body = rest.substr(head_size, static_cast<std::size_t>(head.content_length));
+            pos += head_size + static_cast<std::size_t>(head.content_length);
+            dispatch(head, body);
+            return state_ == State::reading_head;
+        }
+        // The body spans reads: keep the head (re-parsed when the body is complete) and collect.
+        head_copy_.assign(rest.substr(0, head_size));
+        body_expected_ = head.content_length;
+        body_.clear();
+        body_.reserve(static_cast<std::size_t>(head.content_length) + kBodyPadding);
+        if (head.expect_continue && available == 0) out_.append(kContinue);
+        state_ = State::reading_body;
+        pos += head_size;
+        set_deadline(server_.limits_.body_timeout);
+        return true;
+    }
+    // Chunked.
+    head_copy_.assign(rest.substr(0, head_size));
+    body_.clear();
+    chunked_.reset();
+    if (head.expect_continue && rest.size() == head_size) out_.append(kContinue);
+    state_ = State::reading_chunked;
+    pos += head_size;
+    set_deadline(server_.limits_.body_timeout);
+    return true;
+}
+
+void HttpConnection::finish_body_request() {
+    // Re-parse the saved head: its views must point at bytes we own, not at a recycled buffer.
+    RequestHead& head = server_.head_;
+    const ParseOutcome outcome = parse_request_head(head_copy_, head, server_.headers_.data(), server_.limits_.parser);
+    state_ = State::reading_head;
+    if (outcome.state != ParseState::complete) {
+        respond_error(400, "bad request");
+        return;
+    }
+    if (body_.capacity() < body_.size() + kBodyPadding) body_.reserve(body_.size() + kBodyPadding);
+    dispatch(head, body_);
+    head_copy_.clear();
+    body_.clear();
+    if (body_.capacity() > 64 * 1024) std::string().swap(body_);  // do not pin a big body's memory
+    if (head_copy_.capacity() > 4096) std::string().swap(head_copy_);
+}
+
+// ---- handling -----------------------------------------------------------------------------
+
+void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
+    HttpServer& s = server_;
+    Request request(head, body, s.arena_, s.reactor_);
+    Response response;
+    bool path_ok = true;
+    if (head.path.find('%') != std::string_view::npos) {
+        char* decoded = static_cast<char*>(s.arena_.allocate(head.path.size(), 1));
+        std::size_t n = 0;
+        if (percent_decode(head.path, decoded, n, false)) {
+            request.set_decoded_path(std::string_view(decoded, n));
+        } else {
+            path_ok = false;
+        }
+    }
+    if (!path_ok) {
+        response = Response::text("Bad Request: invalid percent-encoding in path\n", 400);
+    } else {
+        try {
+            response = s.handler_.handle(request);
+        } catch (const std::exception& e) {
+            // The app layer already turns exceptions into 500s; this is the last line of defence.
+            fmt::print(stderr, "sweet: unhandled exception in request handler: {}\n", e.what());
+            response = Response::text("Internal Server Error\n", 500);
+        } catch (...) {
+            fmt::print(stderr, "sweet: unhandled non-standard exception in request handler\n");
+            response = Response::text("Internal Server Error\n", 500);
+        }
+    }
+    const bool keep_alive = head.keep_alive && !close_after_response_ && !response.closes_connection() && !s.draining_;
+    ResponseContext ctx;
+    ctx.head_request = head.method == Method::head;
+    ctx.keep_alive = keep_alive;
+    ctx.version_minor = head.version_minor;
+    ctx.date = s.date_.get();
+    ctx.server = s.limits_.server_name;
+    if (out_.capacity() == 0) out_ = s.take_buffer();
+    Response::StreamStart start;
+    const BodyMode mode = write_response(response, ctx, out_);
+    if (response.is_stream() && !ctx.head_request) start = response.take_stream_start();
+    s.arena_.reset();  // request memory released in O(1)
+    if (start) {
+        stream_chunked_ = mode == BodyMode::chunked;
+        close_after_response_ = close_after_response_ || !keep_alive || mode == BodyMode::until_close;
+        state_ = State::streaming;
+        deadline_ = {};
+        start(ResponseStream(this, stream_token_));
+        return;
+    }
+    if (!keep_alive) {
+        close_after_response_ = true;
+        state_ = State::closing;
+    }
+}
+
+void HttpConnection::respond_error(int status, std::string_view reason) {
+    // Framing errors leave the stream in an unknown state: answer, then close.
+    if (out_.capacity() == 0) out_ = server_.take_buffer();
+    Response r = Response::text(fmt::format("{}: {}\n", reason_phrase(status), reason), status);
+    ResponseContext ctx;
+    ctx.keep_alive = false;
+    ctx.version_minor = 1;
+    ctx.date = server_.date_.get();
+    ctx.server = server_.limits_.server_name;
+    write_response(r, ctx, out_);
+    close_after_response_ = true;
+    state_ = State::closing;
+}
+
+// ---- writing ------------------------------------------------------------------------------
+
+void HttpConnection::flush() {
+    if (sending_ || state_ == State::closed) return;
+    if (out_.empty()) {
+        if (state_ == State::closing) after_output_drained();
+        return;
+    }
+    std::swap(out_, sending_buf_);
+    sending_ = true;
+    set_deadline(server_.limits_.send_timeout);
+    server_.reactor_.send(*this, sending_buf_.data(), sending_buf_.size());
+    // Back-pressure: a client that pipelines faster than it reads waits in the kernel.
+    if (!paused_ && out_.size() > server_.limits_.max_output_bytes) {
+        paused_ = true;
+        server_.reactor_.pause_receive(*this);
+    }
+}
+
+void HttpConnection::on_sent() {
+    sending_ = false;
+    sending_buf_.clear();
+    if (!out_.empty()) {
+        flush();
+        return;
+    }
+    server_.give_buffer(sending_buf_);
+    server_.give_buffer(out_);
+    after_output_drained();
+}
+
+void HttpConnection::after_output_drained() {
+    if (state_ == State::closing && peer_closed_) {
+        abort();  // the client already left: nothing to linger for
+        return;
+    }
+    if (state_ == State::closing) {
+        // Lingering close: shut our side, then wait briefly for the client's FIN so unread
+        // request bytes in the kernel do not turn into a reset that destroys the response.
+        state_ = State::lingering;
+        set_deadline(server_.limits_.linger_timeout);
+        server_.reactor_.shutdown_write(*this);
+        if (paused_) {
+            paused_ = false;
+            server_.reactor_.resume_receive(*this);
+        }
+        return;
+    }
+    if (paused_) {
+        paused_ = false;
+        server_.reactor_.resume_receive(*this);
+    }
+    if (state_ == State::reading_head) {
+        if (!in_.empty()) {
+            resume_input();
+        } else {
+            set_deadline(server_.limits_.keepalive_timeout);
+            if (server_.draining_) abort();
+        }
+    }
+}
+
+void HttpConnection::resume_input() {
+    if (processing_ || in_.empty() || state_ != State::reading_head) return;
+    std::string pending = std::move(in_);
+    in_.clear();
+    const std::size_t used = process(pending);
+    if (used < pending.size() && state_ != State::closing && state_ != State::lingering) {
+        pending.erase(0, used);
+        in_ = std::move(pending);
+    } else {
+        server_.give_buffer(pending);
+    }
+    flush();
+}
+
+// ---- streams ------------------------------------------------------------------------------
+
+bool HttpConnection::stream_open(std::uint64_t token) const { return token == stream_token_ && state_ == State::streaming; }
+
+bool HttpConnection::stream_write(std::uint64_t token, std::string_view data) {
+    if (!stream_open(token)) return false;
+    if (stream_chunked_) {
+        write_chunk(data, out_);
+    } else {
+        out_.append(data);
+    }
+    // A consumer that stops reading must not make us buffer without end.
+    if (out_.size() > 4 * server_.limits_.max_output_bytes) {
+        abort();
+        return false;
+    }
+    if (!processing_) flush();
+    return true;
+}
+
+void HttpConnection::stream_end(std::uint64_t token) {
+    if (!stream_open(token)) return;
+    if (stream_chunked_) write_last_chunk(out_);
+    end_stream_state();
+    if (processing_) return;  // the handler ended it before returning; process() continues
+    if (state_ == State::reading_head && !in_.empty()) {
+        // Read the pipelined requests later, from the loop: we may be inside another
+        // connection's handler, which is using the worker's shared parse state right now.
+        const std::uint64_t t = stream_token_;
+        server_.reactor_.add_timer(std::chrono::milliseconds(0), [this, t] {
+            if (t == stream_token_) resume_input();
+        });
+    }
+    flush();
+}
+
+void HttpConnection::end_stream_state() {
+    ++stream_token_;
+    state_ = close_after_response_ ? State::closing : State::reading_head;
+    fire_stream_close();
+}
+
+void HttpConnection::stream_on_close(std::uint64_t token, UniqueFunction<void()> fn) {
+    if (!stream_open(token)) {
+        fn();
+        return;
+    }
+    stream_close_callbacks_.push_back(std::move(fn));
+}
+
+void HttpConnection::fire_stream_close() {
+    auto callbacks = std::move(stream_close_callbacks_);
+    stream_close_callbacks_.clear();
+    for (auto& fn : callbacks) fn();
+}
+
+// ---- closing ------------------------------------------------------------------------------
+
+void HttpConnection::on_peer_closed() {
+    peer_closed_ = true;
+    if (state_ == State::lingering || idle() || state_ == State::streaming || state_ == State::reading_body ||
+        state_ == State::reading_chunked || !in_.empty()) {
+        abort();  // nothing more can arrive: an unfinished request can never complete
+        return;
+    }
+    // A response is still being written: finish it, then close.
+    close_after_response_ = true;
+    if (state_ == State::reading_head) state_ = State::closing;
+}
+
+void HttpConnection::abort() {
+    if (state_ == State::closed) return;
+    if (state_ == State::streaming) {
+        ++stream_token_;
+        fire_stream_close();
+    }
+    state_ = State::closed;
+    server_.reactor_.close(*this);
+}
+
+void HttpConnection::drain() {
+    if (idle()) {
+        abort();
+        return;
+    }
+    close_after_response_ = true;
+    if (state_ == State::streaming) {
+        // Streams may never end by themselves: end them so the worker can exit.
+        stream_end(stream_token_);
+    }
+}
+
+void HttpConnection::check_timeout(Clock::time_point now) {
+    if (deadline_ == Clock::time_point{} || now < deadline_ || state_ == State::closed) return;
+    if (sending_ || state_ == State::lingering || idle() || state_ == State::closing) {
+        abort();  // stuck send, finished linger, or idle keep-alive
+        return;
+    }
+    if (state_ == State::streaming) return;
+    // A request that started but did not finish in time: say so, then close.
+    respond_error(408, "timed out reading the request");
+    flush();
+}
+
+void HttpConnection::on_closed() {
+    state_ = State::closed;
+    sending_ = false;
+    in_.clear();
+    out_.clear();
+    sending_buf_.clear();
+    server_.give_buffer(in_);
+    server_.give_buffer(out_);
+    server_.give_buffer(sending_buf_);
+    std::string().swap(head_copy_);
+    std::string().swap(body_);
+    stream_close_callbacks_.clear();
+    deadline_ = {};
+    server_.release(*this);
+}
+
+}  // namespace sweet::http

@@ -1,0 +1,95 @@
+#pragma once
+/// @file connection.hpp
+/// Private: one HTTP/1.1 connection's state machine (see connection.cpp for the walk-through).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sweet/http/chunked_decoder.hpp"
+#include "sweet/http/parser.hpp"
+#include "sweet/http/response.hpp"
+#include "sweet/http/server.hpp"
+#include "sweet/net/reactor.hpp"
+
+namespace sweet::http {
+
+/// Reads requests from one socket, answers them in order, and manages keep-alive, pipelining,
+/// bodies, streaming and closing. Pooled by `HttpServer`; `reset` prepares it for reuse.
+class HttpConnection final : public net::Connection, public StreamSink {
+public:
+    explicit HttpConnection(HttpServer& server);
+
+    /// Resets the state for a newly accepted socket.
+    void start();
+
+    // net::Connection
+    void on_data(std::string_view data) override;
+    void on_peer_closed() override;
+    void on_sent() override;
+    void on_closed() override;
+
+    // StreamSink
+    bool stream_write(std::uint64_t token, std::string_view data) override;
+    void stream_end(std::uint64_t token) override;
+    bool stream_open(std::uint64_t token) const override;
+    void stream_on_close(std::uint64_t token, UniqueFunction<void()> fn) override;
+
+    /// Nothing received, nothing to send, no request in progress.
+    [[nodiscard]] bool idle() const noexcept;
+    /// Called by the server's sweep: acts on an expired deadline.
+    void check_timeout(Clock::time_point now);
+    /// Graceful shutdown: close now if idle, else after the current response.
+    void drain();
+    /// Immediate close.
+    void abort();
+
+    std::size_t live_index = 0;  ///< position in HttpServer::live_ (O(1) removal)
+
+private:
+    enum class State : std::uint8_t {
+        reading_head,     // waiting for (the rest of) a request head
+        reading_body,     // Content-Length body spans several reads
+        reading_chunked,  // chunked body in progress
+        streaming,        // a streamed response is open; input waits
+        closing,          // last response queued; close once it is sent
+        lingering,        // write side shut; discarding input until the client closes
+        closed,
+    };
+
+    std::size_t process(std::string_view buffer);
+    bool handle_head(std::string_view buffer, std::size_t& pos);
+    void dispatch(const RequestHead& head, std::string_view body);
+    void finish_body_request();
+    void respond_error(int status, std::string_view reason);
+    void flush();
+    void after_output_drained();
+    void keep_leftover(std::string_view buffer, std::size_t pos);
+    void resume_input();
+    void end_stream_state();
+    void set_deadline(std::chrono::milliseconds d);
+    void fire_stream_close();
+
+    HttpServer& server_;
+    State state_ = State::closed;
+    bool sending_ = false;
+    bool close_after_response_ = false;
+    bool processing_ = false;
+    bool paused_ = false;
+    bool peer_closed_ = false;
+    bool stream_chunked_ = true;
+    std::uint8_t request_version_ = 1;
+    std::uint64_t stream_token_ = 0;
+    std::uint64_t body_expected_ = 0;
+    std::size_t head_scan_from_ = 0;
+    Clock::time_point deadline_{};
+    std::string in_;         // unparsed input that did not fit one read (empty when idle)
+    std::string head_copy_;  // the head of a request whose body spans reads
+    std::string body_;       // that request's body so far
+    std::string out_;        // responses being queued
+    std::string sending_buf_;  // responses handed to the reactor
+    ChunkedDecoder chunked_;
+    std::vector<UniqueFunction<void()>> stream_close_callbacks_;
+};
+
+}  // namespace sweet::http

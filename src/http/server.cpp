@@ -1,0 +1,110 @@
+/// @file server.cpp
+/// One worker's HTTP server: connection pool, buffer pool, timeout sweep and graceful drain.
+
+#include "sweet/http/server.hpp"
+
+#include "connection.hpp"
+
+namespace sweet::http {
+
+namespace {
+// Timeouts are checked by one periodic sweep instead of a timer per connection: a request
+// then costs no timer-heap operation, and the precision (a quarter second) is plenty.
+constexpr std::chrono::milliseconds kSweepInterval{250};
+// Pooled buffers larger than this are freed instead of kept.
+constexpr std::size_t kMaxPooledBuffer = 256 * 1024;
+constexpr std::size_t kMaxPooledBuffers = 256;
+constexpr std::size_t kInitialBuffer = 4096;
+}  // namespace
+
+HttpServer::HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLimits limits)
+    : reactor_(reactor), handler_(handler), limits_(std::move(limits)), headers_(limits_.parser.max_headers) {
+    sweep_timer_ = reactor_.add_timer(kSweepInterval, [this] { sweep_timeouts(); });
+}
+
+HttpServer::~HttpServer() {
+    reactor_.cancel_timer(sweep_timer_);
+}
+
+net::Connection* HttpServer::on_accept(int fd) {
+    if (draining_ || live_.size() >= limits_.max_connections) return nullptr;
+    HttpConnection* conn;
+    if (!free_.empty()) {
+        conn = free_.back();
+        free_.pop_back();
+    } else {
+        all_.push_back(std::make_unique<HttpConnection>(*this));
+        conn = all_.back().get();
+    }
+    conn->live_index = live_.size();
+    live_.push_back(conn);
+    conn->start();
+    (void)fd;
+    return conn;
+}
+
+void HttpServer::release(HttpConnection& conn) {
+    // Swap-remove from the live list.
+    const std::size_t i = conn.live_index;
+    if (i < live_.size() && live_[i] == &conn) {
+        live_[i] = live_.back();
+        live_[i]->live_index = i;
+        live_.pop_back();
+    }
+    free_.push_back(&conn);
+    if (draining_ && live_.empty() && on_drained_) {
+        auto done = std::move(on_drained_);
+        on_drained_ = nullptr;
+        done();
+    }
+}
+
+std::string HttpServer::take_buffer() {
+    if (!buffer_pool_.empty()) {
+        std::string b = std::move(buffer_pool_.back());
+        buffer_pool_.pop_back();
+        return b;
+    }
+    std::string b;
+    b.reserve(kInitialBuffer);
+    return b;
+}
+
+void HttpServer::give_buffer(std::string& buffer) {
+    if (buffer.capacity() <= 15) return;  // nothing allocated (small-string storage)
+    if (buffer.capacity() <= kMaxPooledBuffer && buffer_pool_.size() < kMaxPooledBuffers) {
+        buffer.clear();
+        buffer_pool_.push_back(std::move(buffer));
+    }
+    std::string().swap(buffer);  // the connection keeps no memory while idle
+}
+
+void HttpServer::sweep_timeouts() {
+    const Clock::time_point now = reactor_.now();
+    // check_timeout may close connections, which edits live_ (swap-remove): iterate backwards
+    // over a snapshot size so every connection is visited once.
+    for (std::size_t i = live_.size(); i-- > 0;) {
+        if (i < live_.size()) live_[i]->check_timeout(now);
+    }
+    sweep_timer_ = reactor_.add_timer(kSweepInterval, [this] { sweep_timeouts(); });
+}
+
+void HttpServer::start_drain(UniqueFunction<void()> on_drained) {
+    draining_ = true;
+    on_drained_ = std::move(on_drained);
+    if (live_.empty()) {
+        auto done = std::move(on_drained_);
+        on_drained_ = nullptr;
+        done();
+        return;
+    }
+    const std::vector<HttpConnection*> snapshot = live_;
+    for (HttpConnection* c : snapshot) c->drain();
+}
+
+void HttpServer::close_all() {
+    const std::vector<HttpConnection*> snapshot = live_;
+    for (HttpConnection* c : snapshot) c->abort();
+}
+
+}  // namespace sweet::http
