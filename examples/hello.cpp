@@ -7,7 +7,17 @@
 #include <sweet/sweet.hpp>
 
 #include <cstdlib>
-#include <memory>
+
+// Writes "n", then again one second later with n-1, until 0.
+static void countdown(sweet::net::Reactor* reactor, sweet::ResponseStream stream, int n) {
+    if (!stream.is_open()) return;  // the client left
+    stream.write(fmt::format("{}\n", n));
+    if (n == 0) {
+        stream.end();
+        return;
+    }
+    reactor->add_timer(std::chrono::seconds(1), [=] { countdown(reactor, stream, n - 1); });
+}
 
 int main(int argc, char** argv) {
     sweet::ServerConfig config{.host = "0.0.0.0", .port = 8000};
@@ -35,23 +45,11 @@ int main(int argc, char** argv) {
         return sweet::Response::text(std::string(req.body()));
     });
 
-    // A streamed response: one line per second from the worker's timers, then the end.
+    // A streamed response: the handler returns at once; the worker's timers write one line per
+    // second, then end the response. The connection stays open meanwhile; the worker does not block.
     app.get<"/countdown">([](sweet::Request& req) -> sweet::Result<sweet::Response> {
         sweet::net::Reactor* reactor = &req.reactor();
-        return sweet::Response::stream([reactor](sweet::ResponseStream stream) {
-            auto tick = std::make_shared<sweet::UniqueFunction<void(int)>>();
-            *tick = [reactor, stream, tick](int n) mutable {
-                if (!stream.is_open()) return;
-                stream.write(fmt::format("{}\n", n));
-                if (n == 0) {
-                    stream.end();
-                    tick.reset();  // break the self-reference
-                    return;
-                }
-                reactor->add_timer(std::chrono::seconds(1), [tick, n] { (*tick)(n - 1); });
-            };
-            (*tick)(3);
-        });
+        return sweet::Response::stream([reactor](sweet::ResponseStream stream) { countdown(reactor, stream, 3); });
     });
 
     // Middleware returns a Result<Step>: continue, answer early, or fail.

@@ -1,6 +1,7 @@
 // Micro-benchmarks of request-head parsing and chunked-body decoding.
 //
 //   parse/<request>/<level>   one parse_request_head per iteration, at each SIMD level the CPU has
+//                             (".../forced": vector code even below simd::vector_threshold())
 //   scan/value/<level>        the field-value scan alone over a 1 KiB value
 //   chunked/<shape>           ChunkedDecoder throughput (decoded bytes/s)
 //
@@ -51,11 +52,12 @@ const std::string kPost =
     "Content-Length: 27\r\n"
     "\r\n";
 
-void bench_parse(benchmark::State& state, const std::string* request, simd::Level level) {
+void bench_parse(benchmark::State& state, const std::string* request, simd::Level level, std::size_t threshold) {
     if (!simd::force_level(level)) {
         state.SkipWithError("SIMD level not supported by this CPU");
         return;
     }
+    simd::set_vector_threshold(threshold);
     std::vector<Header> storage(ParserLimits{}.max_headers);
     RequestHead head;
     const ParserLimits limits;
@@ -69,6 +71,7 @@ void bench_parse(benchmark::State& state, const std::string* request, simd::Leve
         }
     }
     simd::force_level(simd::best_level());
+    simd::set_vector_threshold(simd::kDefaultVectorThreshold);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * request->size()));
 }
@@ -132,7 +135,10 @@ void bench_chunked(benchmark::State& state, std::size_t total, std::size_t chunk
     for (const auto& [name, request] : requests) {
         for (simd::Level level : simd::supported_levels()) {
             const std::string bench_name = std::string("parse/") + name + "/" + std::string(simd::level_name(level));
-            benchmark::RegisterBenchmark(bench_name.c_str(), bench_parse, request, level);
+            benchmark::RegisterBenchmark(bench_name.c_str(), bench_parse, request, level, simd::kDefaultVectorThreshold);
+            if (level != simd::Level::scalar) {  // the vector code even where the default would not use it
+                benchmark::RegisterBenchmark((bench_name + "/forced").c_str(), bench_parse, request, level, std::size_t{0});
+            }
         }
     }
     for (simd::Level level : simd::supported_levels()) {

@@ -120,9 +120,6 @@ static_assert(kNibbles<kTchar>.ok && kNibbles<kTargetChar>.ok && kNibbles<kValue
 [[gnu::target("sse4.2")]] void classify_short(const char* p, std::size_t n, std::uint64_t& token, std::uint64_t& value) noexcept;
 [[gnu::target("sse4.2")]] std::uint64_t target_short(const char* p, std::size_t n) noexcept;
 
-/// Buffers shorter than this are scanned with table lookups even at the vector levels.
-inline constexpr std::size_t kMinBlockBuffer = 64;
-
 /// The classes a block scanner keeps masks for (index into its mask array).
 enum MaskIndex : unsigned { kTokenMask = 0, kValueMask = 1, kTargetMask = 2 };
 
@@ -147,11 +144,6 @@ public:
 private:
     template <unsigned M>
     [[gnu::always_inline]] const char* skip(const char* p, const char* stop) noexcept {
-        // Classifying a whole block costs more than it saves when the buffer is tiny (wrk's
-        // 41-byte GET parses faster with table lookups).
-        if (size_ < kMinBlockBuffer) [[unlikely]] {
-            return skip_scalar<M == kTokenMask ? kTchar : M == kValueMask ? kValueChar : kTargetChar>(p, stop);
-        }
         std::size_t pos = static_cast<std::size_t>(p - begin_);
         const std::size_t limit = static_cast<std::size_t>(stop - begin_);
         for (;;) {
@@ -310,80 +302,8 @@ struct Avx2Kernel {
     }
 };
 
-// ---- hybrid experiment ----
-template <std::uint8_t Bit>
-[[gnu::target("sse4.2")]] inline const char* vskip16(const char* p, const char* stop) noexcept {
-    const std::size_t n = static_cast<std::size_t>(stop - p);
-    if (n < 16) return skip_scalar<Bit>(p, stop);
-    const __m128i lo_t = load16(kNibbles<Bit>.lo), hi_t = load16(kNibbles<Bit>.hi);
-    std::size_t i = 0;
-    do {
-        if (const std::uint64_t m = outside16_at(p + i, lo_t, hi_t)) return p + i + static_cast<std::size_t>(std::countr_zero(m));
-        i += 16;
-    } while (i + 16 <= n);
-    if (i == n) return stop;
-    if (const std::uint64_t m = outside16_at(p + n - 16, lo_t, hi_t)) return p + n - 16 + static_cast<std::size_t>(std::countr_zero(m));
-    return stop;
-}
-template <std::uint8_t Bit>
-[[gnu::target("avx2")]] inline const char* vskip32(const char* p, const char* stop) noexcept {
-    const std::size_t n = static_cast<std::size_t>(stop - p);
-    if (n < 32) return vskip16<Bit>(p, stop);
-    const __m256i nib = _mm256_set1_epi8(0x0f);
-    const __m256i lo_t = broadcast16(kNibbles<Bit>.lo), hi_t = broadcast16(kNibbles<Bit>.hi);
-    std::size_t i = 0;
-    const auto at = [&](std::size_t off) __attribute__((target("avx2"))) {
-        const __m256i x = load32(p + off);
-        return outside32(_mm256_and_si256(x, nib), _mm256_and_si256(_mm256_srli_epi16(x, 4), nib), lo_t, hi_t);
-    };
-    do {
-        if (const std::uint64_t m = at(i)) return p + i + static_cast<std::size_t>(std::countr_zero(m));
-        i += 32;
-    } while (i + 32 <= n);
-    if (i == n) return stop;
-    if (const std::uint64_t m = at(n - 32)) return p + n - 32 + static_cast<std::size_t>(std::countr_zero(m));
-    return stop;
-}
-template <std::uint8_t Bit>
-[[gnu::always_inline]] inline const char* prefix_scalar(const char*& p, const char* stop) noexcept {
-    const char* const short_stop = stop - p > 16 ? p + 16 : stop;
-    return skip_scalar<Bit>(p, short_stop);
-}
-struct HybridAvx2 {
-    HybridAvx2(const char*, const char*) noexcept {}
-    [[gnu::target("avx2")]] const char* token(const char* p, const char* stop) noexcept { return skip_scalar<kTchar>(p, stop); }
-    [[gnu::target("avx2")]] const char* target(const char* p, const char* stop) noexcept {
-        const char* q = prefix_scalar<kTargetChar>(p, stop);
-        if (q - p < 16 || q == stop) return q;
-        return vskip32<kTargetChar>(q, stop);
-    }
-    [[gnu::target("avx2")]] const char* value(const char* p, const char* stop) noexcept {
-        const char* q = prefix_scalar<kValueChar>(p, stop);
-        if (q - p < 16 || q == stop) return q;
-        return vskip32<kValueChar>(q, stop);
-    }
-};
-struct HybridSse {
-    HybridSse(const char*, const char*) noexcept {}
-    [[gnu::target("sse4.2")]] const char* token(const char* p, const char* stop) noexcept { return skip_scalar<kTchar>(p, stop); }
-    [[gnu::target("sse4.2")]] const char* target(const char* p, const char* stop) noexcept {
-        const char* q = prefix_scalar<kTargetChar>(p, stop);
-        if (q - p < 16 || q == stop) return q;
-        return vskip16<kTargetChar>(q, stop);
-    }
-    [[gnu::target("sse4.2")]] const char* value(const char* p, const char* stop) noexcept {
-        const char* q = prefix_scalar<kValueChar>(p, stop);
-        if (q - p < 16 || q == stop) return q;
-        return vskip16<kValueChar>(q, stop);
-    }
-};
-#ifdef HYBRID
-using Sse42Scan = HybridSse;
-using Avx2Scan = HybridAvx2;
-#else
 using Sse42Scan = BlockScan<Sse42Kernel>;
 using Avx2Scan = BlockScan<Avx2Kernel>;
-#endif
 
 #endif  // SWEET_SIMD_X86
 
@@ -393,16 +313,26 @@ using Avx2Scan = BlockScan<Avx2Kernel>;
 
 using ParseFn = ParseOutcome (*)(std::string_view, RequestHead&, Header*, const ParserLimits&) noexcept;
 
-[[gnu::flatten]] ParseOutcome parse_scalar(std::string_view b, RequestHead& h, Header* s, const ParserLimits& l) noexcept {
+// Heads in shorter buffers go to the scalar parser even at a vector level (see
+// vector_threshold in simd_scan.hpp); tests set it to 0 to run the vector code on everything.
+constinit std::atomic<std::size_t> g_vector_threshold{kDefaultVectorThreshold};
+
+// noinline: the vector entry points call it for short buffers, and `flatten` must not paste a
+// copy of the whole scalar parser into each of them.
+[[gnu::flatten, gnu::noinline]] ParseOutcome parse_scalar(std::string_view b, RequestHead& h, Header* s,
+                                                          const ParserLimits& l) noexcept {
     return http::detail::parse_head<ScalarScan>(b, h, s, l);
 }
 #if SWEET_SIMD_X86
 [[gnu::target("sse4.2"), gnu::flatten]] ParseOutcome parse_sse42(std::string_view b, RequestHead& h, Header* s,
                                                                   const ParserLimits& l) noexcept {
+    // 16-byte vectors need twice the work per block: they pay off only on larger heads.
+    if (b.size() < 3 * g_vector_threshold.load(std::memory_order_relaxed)) return parse_scalar(b, h, s, l);
     return http::detail::parse_head<Sse42Scan>(b, h, s, l);
 }
 [[gnu::target("avx2"), gnu::flatten]] ParseOutcome parse_avx2(std::string_view b, RequestHead& h, Header* s,
                                                                const ParserLimits& l) noexcept {
+    if (b.size() < g_vector_threshold.load(std::memory_order_relaxed)) return parse_scalar(b, h, s, l);
     return http::detail::parse_head<Avx2Scan>(b, h, s, l);
 }
 #endif
@@ -488,6 +418,10 @@ bool force_level(Level level) noexcept {
     g_parser.store(parser_for(level), std::memory_order_relaxed);
     return true;
 }
+
+void set_vector_threshold(std::size_t bytes) noexcept { g_vector_threshold.store(bytes, std::memory_order_relaxed); }
+
+std::size_t vector_threshold() noexcept { return g_vector_threshold.load(std::memory_order_relaxed); }
 
 std::size_t scan(Level level, ScanClass cls, std::string_view bytes) noexcept {
     if (!level_supported(level)) level = Level::scalar;

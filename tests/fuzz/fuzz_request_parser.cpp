@@ -1,7 +1,8 @@
 // libFuzzer target for the request-head parser (sweet/http/parser.hpp).
 //
 // Beyond "does not crash" (ASan/UBSan watch every read), it checks what callers rely on:
-//  - every SIMD level gives exactly the same outcome and head as the scalar parser;
+//  - every SIMD level gives exactly the same outcome and head as the scalar parser (with the
+//    vector code forced on short inputs too), and the same scan results;
 //  - every view of a complete head lies inside the input's first head_size bytes;
 //  - status codes and head fields are in range and consistent with each other;
 //  - a complete result is stable when bytes are appended, and every shorter prefix of it is
@@ -163,15 +164,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view ref_in(keep_ref.get(), input.size());
     check_result(ref, ref_in, limits);
 
-    // Every other level agrees exactly.
+    // Every other level agrees exactly, with its vector code used whatever the input's size
+    // (threshold 0) and with the default threshold.
     for (simd::Level level : simd::supported_levels()) {
         if (level == simd::Level::scalar) continue;
         simd::force_level(level);
-        std::unique_ptr<char[]> keep;
-        const Result r = parse_copy(input, limits, keep);
-        check_same(r, std::string_view(keep.get(), input.size()), ref, ref_in, "SIMD level differs from scalar");
+        for (std::size_t threshold : {std::size_t{0}, simd::kDefaultVectorThreshold}) {
+            simd::set_vector_threshold(threshold);
+            std::unique_ptr<char[]> keep;
+            const Result r = parse_copy(input, limits, keep);
+            check_same(r, std::string_view(keep.get(), input.size()), ref, ref_in, "SIMD level differs from scalar");
+        }
+        // The scans on their own, from every start the parser could use.
+        for (simd::ScanClass cls : {simd::ScanClass::token, simd::ScanClass::target, simd::ScanClass::value}) {
+            for (std::size_t from = 0; from < input.size(); from += 1 + input.size() / 8) {
+                const std::string piece(input.substr(from));
+                check(simd::scan(level, cls, piece) == simd::scan(simd::Level::scalar, cls, piece), "scan differs from scalar");
+            }
+        }
     }
     simd::force_level(simd::best_level());
+    simd::set_vector_threshold(simd::kDefaultVectorThreshold);
 
     // find_head_end: once it sees an end (within the limit), the parse is never incomplete.
     if (find_head_end(input, 0) != std::string_view::npos) {

@@ -33,11 +33,18 @@ std::vector<simd::Level> levels() {
     return {s.begin(), s.end()};
 }
 
-/// Runs the enclosing test case at one SIMD level, restoring the best level afterwards.
+/// Runs the enclosing test case at one SIMD level, with the vector code used even for short
+/// requests (threshold 0), restoring the defaults afterwards.
 class LevelScope {
 public:
-    explicit LevelScope(simd::Level level) { REQUIRE(simd::force_level(level)); }
-    ~LevelScope() { simd::force_level(simd::best_level()); }
+    explicit LevelScope(simd::Level level) {
+        REQUIRE(simd::force_level(level));
+        simd::set_vector_threshold(0);
+    }
+    ~LevelScope() {
+        simd::force_level(simd::best_level());
+        simd::set_vector_threshold(simd::kDefaultVectorThreshold);
+    }
     LevelScope(const LevelScope&) = delete;
     LevelScope& operator=(const LevelScope&) = delete;
 };
@@ -765,9 +772,35 @@ TEST_CASE("simd: levels", "[simd]") {
         CHECK(simd::active_level() == level);
     }
     CHECK(simd::force_level(simd::best_level()));
+    CHECK(simd::vector_threshold() == simd::kDefaultVectorThreshold);
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) CHECK(simd::best_level() == simd::Level::avx2);
 #endif
+}
+
+TEST_CASE("simd: default vector threshold picks the same results", "[simd][parser]") {
+    // Requests of sizes around the thresholds (AVX2: 192 bytes, SSE4.2: 576), parsed at every
+    // level with the default threshold, as in production.
+    REQUIRE(simd::vector_threshold() == simd::kDefaultVectorThreshold);
+    const std::string base = "GET /x HTTP/1.1\r\nHost: a\r\nX-Pad: \r\n\r\n";
+    for (std::size_t size : {std::size_t{100}, std::size_t{191}, std::size_t{192}, std::size_t{193}, std::size_t{300},
+                             std::size_t{575}, std::size_t{576}, std::size_t{577}, std::size_t{2000}}) {
+        const std::string r = "GET /x HTTP/1.1\r\nHost: a\r\nX-Pad: " + std::string(size - base.size(), 'p') + "\r\n\r\n";
+        REQUIRE(r.size() == size);
+        std::string bad = r;
+        bad[size - 10] = '\x01';
+        for (simd::Level level : simd::supported_levels()) {
+            CAPTURE(size, simd::level_name(level));
+            REQUIRE(simd::force_level(level));
+            const Parsed p = parse(r);
+            CHECK(p.out.state == ParseState::complete);
+            CHECK(p.out.head_size == size);
+            REQUIRE(p.head.header_count == 2);
+            CHECK(p.head.headers[1].value.size() == size - base.size());
+            CHECK(parse(bad).out.status == 400);
+        }
+        simd::force_level(simd::best_level());
+    }
 }
 
 TEST_CASE("simd: character classes", "[simd]") {
@@ -786,7 +819,7 @@ TEST_CASE("simd: every level's scans agree with the scalar scan", "[simd]") {
     // Every length up to 100 and every position of a single outside byte, for each class.
     for (const simd::ScanClass cls : classes) {
         const char inside_char = cls == simd::ScanClass::value ? ' ' : 'a';
-        for (std::size_t len = 0; len <= 100; ++len) {
+        for (std::size_t len = 0; len <= 200; ++len) {
             for (std::size_t bad = 0; bad <= len; ++bad) {
                 std::string s(len, inside_char);
                 if (bad < len) s[bad] = cls == simd::ScanClass::token ? ':' : '\r';
@@ -799,7 +832,7 @@ TEST_CASE("simd: every level's scans agree with the scalar scan", "[simd]") {
     }
     // Random bytes, biased to be mostly inside the class so the scans go far.
     for (int round = 0; round < 3000; ++round) {
-        const std::size_t len = rng() % 200;
+        const std::size_t len = rng() % 600;
         std::string s(len, 'x');
         for (char& c : s) c = static_cast<char>((rng() % 16 == 0) ? rng() % 256 : 'a' + rng() % 26);
         for (const simd::ScanClass cls : classes) {

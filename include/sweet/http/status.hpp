@@ -14,7 +14,9 @@ constexpr std::string_view reason_phrase(int status) noexcept {
         case 200: return "OK";
         case 201: return "Created";
         case 202: return "Accepted";
+        case 203: return "Non-Authoritative Information";
         case 204: return "No Content";
+        case 205: return "Reset Content";
         case 206: return "Partial Content";
         case 301: return "Moved Permanently";
         case 302: return "Found";
@@ -38,16 +40,25 @@ constexpr std::string_view reason_phrase(int status) noexcept {
         case 415: return "Unsupported Media Type";
         case 416: return "Range Not Satisfiable";
         case 417: return "Expectation Failed";
+        case 418: return "I'm a teapot";
+        case 421: return "Misdirected Request";
         case 422: return "Unprocessable Content";
+        case 423: return "Locked";
+        case 424: return "Failed Dependency";
+        case 425: return "Too Early";
         case 426: return "Upgrade Required";
+        case 428: return "Precondition Required";
         case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
+        case 451: return "Unavailable For Legal Reasons";
         case 500: return "Internal Server Error";
         case 501: return "Not Implemented";
         case 502: return "Bad Gateway";
         case 503: return "Service Unavailable";
         case 504: return "Gateway Timeout";
         case 505: return "HTTP Version Not Supported";
+        case 507: return "Insufficient Storage";
+        case 511: return "Network Authentication Required";
         default: return "Unknown";
     }
 }
