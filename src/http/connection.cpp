@@ -34,6 +34,7 @@ void HttpConnection::start() {
     state_ = State::reading_head;
     sending_ = close_after_response_ = processing_ = paused_ = peer_closed_ = false;
     head_scan_from_ = 0;
+    early_parse_size_ = 0;
     body_expected_ = 0;
     ++stream_token_;
     // The first request must arrive as promptly as any other head (slowloris).
@@ -123,7 +124,11 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
     if (end == std::string_view::npos) {
         // Parse anyway once the partial head could already break a limit, so 414/431/400 are
         // answered without waiting for the rest.
-        if (rest.size() > limits.max_uri_length || rest.size() > limits.max_header_bytes) {
+        // Throttled to every KiB of growth so a byte-at-a-time client cannot force a re-parse
+        // per byte.
+        const bool past_a_limit = rest.size() > limits.max_uri_length || rest.size() > limits.max_header_bytes;
+        if (past_a_limit && (rest.size() >= early_parse_size_ + 1024 || rest.size() > limits.max_header_bytes)) {
+            early_parse_size_ = rest.size();
             const ParseOutcome early = parse_request_head(rest, server_.head_, server_.headers_.data(), limits);
             if (early.state == ParseState::error) {
                 respond_error(early.status, early.reason);
@@ -135,10 +140,15 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
         return false;
     }
     head_scan_from_ = 0;
+    early_parse_size_ = 0;
     RequestHead& head = server_.head_;
     const ParseOutcome outcome = parse_request_head(rest, head, server_.headers_.data(), limits);
     if (outcome.state == ParseState::error) {
         respond_error(outcome.status, outcome.reason);
+        return false;
+    }
+    if (outcome.expect_unknown) {
+        respond_error(417, "only 'Expect: 100-continue' is supported");
         return false;
     }
     if (outcome.state == ParseState::incomplete) return false;  // cannot happen once the end is found

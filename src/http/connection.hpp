@@ -82,6 +82,7 @@ private:
     std::uint64_t stream_token_ = 0;
     std::uint64_t body_expected_ = 0;
     std::size_t head_scan_from_ = 0;
+    std::size_t early_parse_size_ = 0;  // buffer size at the last parse of an unfinished head
     Clock::time_point deadline_{};
     std::string in_;         // unparsed input that did not fit one read (empty when idle)
     std::string head_copy_;  // the head of a request whose body spans reads

@@ -16,7 +16,10 @@
 ///   re-parsing quadratic.
 /// - "HTTP/1.x" with x > 1 is treated as HTTP/1.1 (RFC 9110 2.5); another major version -> 505.
 /// - Request-target: every visible ASCII octet except '#' is accepted (see simd::kTargetChar for
-///   why not only RFC 3986's set); CTLs, SP, DEL, '#' and octets >= 0x80 -> 400.
+///   why not only RFC 3986's set); CTLs, SP, DEL, '#' and octets >= 0x80 -> 400. The target
+///   must be in the form its method allows: asterisk-form only for OPTIONS, authority-form
+///   (host:port) for CONNECT and only for CONNECT; absolute-form only with an http or https
+///   scheme, a non-empty host and no userinfo.
 /// - Host must be a syntactically valid `uri-host [ ":" port ]` (RFC 9112 3.2 asks for 400 on
 ///   an invalid Host value); an empty value is valid. For an absolute-form target,
 ///   `head.host` is the target's authority: RFC 9112 3.2.2 says it overrides Host.
@@ -31,7 +34,8 @@
 ///
 /// Incremental use: on `incomplete`, append the next bytes and parse the whole buffer again.
 /// To keep byte-by-byte arrival linear, re-parse only once `find_head_end` sees the end of the
-/// head, or once the buffer exceeds `max_header_bytes` (which then yields 431):
+/// head, or once the buffer exceeds `max_header_bytes` (which then yields 431; parsing once it
+/// exceeds `max_uri_length` too answers an over-long request-line with 414 before it ends):
 /// @code
 ///   std::size_t scanned = 0;               // per connection, reset after each request
 ///   on_bytes(buffer):
@@ -76,7 +80,7 @@ enum class ParseState : std::uint8_t {
 
 /// Result of `parse_request_head`.
 struct ParseOutcome {
-    ParseState state = ParseState::incomplete;
+    ParseState state = ParseState::incomplete;  ///< complete, incomplete or error
     std::size_t head_size = 0;   ///< complete: bytes of the head, including the final CRLF CRLF
     int status = 0;              ///< error: 400, 414, 431, 501 or 505
     std::string_view reason;     ///< error: short static text, safe to send to the client

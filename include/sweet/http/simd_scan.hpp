@@ -4,15 +4,16 @@
 /// is built on.
 ///
 /// The classes are 256-entry constexpr tables, so the scalar code is one load and one test per
-/// byte. The scans (“how many leading bytes belong to class C?”) also exist as SSE4.2 and AVX2
-/// versions, chosen once at startup from what the CPU supports: the library must run on CPUs
-/// without AVX2, so nothing here is compiled with -mavx2; the vector functions carry
-/// `__attribute__((target(...)))` instead and live in src/http/simd_scan.cpp.
+/// byte. The vector levels (SSE4.2, AVX2) classify the buffer 64 bytes at a time into bitmasks
+/// and answer "where does this field end" with a shift and a count of trailing zeros (see
+/// src/http/simd_scan.cpp for why blocks rather than one vector scan per field). The level is
+/// chosen once at run time from what the CPU supports: the library must run on CPUs without
+/// AVX2, so nothing is compiled with -mavx2; the vector functions carry
+/// `__attribute__((target(...)))` and live in src/http/simd_scan.cpp, which instantiates the
+/// whole parser once per level, so `parse_request_head` makes one indirect call per request.
+/// Small heads are parsed by the scalar code at every level (`vector_threshold()`).
 ///
-/// The parser does not call `scan()` below per field (that would cost an indirect call per
-/// header): src/http/simd_scan.cpp instantiates the whole parser once per level with the scans
-/// inlined, and `parse_request_head` makes one indirect call per request. `scan()` is the same
-/// code exposed for tests, fuzzers and benchmarks.
+/// `scan()` exposes the same scanners for tests, fuzzers and benchmarks.
 
 #include <array>
 #include <cstddef>
@@ -26,8 +27,8 @@ namespace sweet::http::simd {
 /// every lower one.
 enum class Level : std::uint8_t {
     scalar,  ///< plain C++, one table lookup per byte; every CPU
-    sse42,   ///< 16 bytes per step (PSHUFB nibble lookups); needs SSE4.2 (which implies SSSE3)
-    avx2,    ///< 32 bytes per step; needs AVX2
+    sse42,   ///< 16-byte vectors (PSHUFB nibble lookups); needs SSE4.2 (which implies SSSE3)
+    avx2,    ///< 32-byte vectors; needs AVX2
 };
 
 /// "scalar", "sse4.2" or "avx2" (for benchmark and test names).
@@ -78,7 +79,12 @@ void set_vector_threshold(std::size_t bytes) noexcept;
 
 /// Bits of `kCharClass`.
 inline constexpr std::uint8_t kTchar = 0x01;        ///< token char (RFC 9110 5.6.2): method, field name
-inline constexpr std::uint8_t kTargetChar = 0x02;   ///< request-target octet: visible ASCII except '#'
+/// Request-target octet: visible ASCII except '#'. The request-target grammar (RFC 3986) is
+/// narrower, but clients commonly send '"', '<', '>', '\\', '^', '`', '{', '|', '}' unencoded in
+/// queries, and accepting them is harmless: they cannot change how the message is framed.
+/// What could (whitespace, CTLs) and what has no place in a request-target by any reading
+/// ('#' starts a fragment, which is never sent; non-ASCII) is rejected.
+inline constexpr std::uint8_t kTargetChar = 0x02;
 inline constexpr std::uint8_t kValueChar = 0x04;    ///< field-value octet: VCHAR, obs-text, SP, HTAB
 inline constexpr std::uint8_t kHexDigit = 0x08;     ///< 0-9 A-F a-f
 inline constexpr std::uint8_t kDigit = 0x10;        ///< 0-9
@@ -98,10 +104,6 @@ constexpr std::array<std::uint8_t, 256> make_char_classes() noexcept {
         // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
         if (is_alnum_ascii(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos)
             bits |= kTchar;
-        // The request-target grammar (RFC 3986) is narrower than this, but clients commonly send
-        // '"', '<', '>', '\\', '^', '`', '{', '|', '}' unencoded in queries, and accepting them is
-        // harmless: they cannot change how the message is framed. What could (whitespace, CTLs)
-        // and what cannot be in a request-target by any reading ('#', non-ASCII) is rejected.
         if (c >= 0x21 && c <= 0x7e && c != '#') bits |= kTargetChar;
         // field-value = *field-content; field-vchar = VCHAR / obs-text; plus SP / HTAB inside.
         if ((c >= 0x20 && c != 0x7f) || c == '\t') bits |= kValueChar;
@@ -149,8 +151,9 @@ enum class ScanClass : std::uint8_t {
 
 /// Number of leading bytes of `bytes` in `cls`, i.e. the index of the first byte outside it
 /// (`bytes.size()` when all are inside). Never reads outside `bytes`. Same result at every
-/// level; for tests, fuzzers and benchmarks (the parser uses inlined copies). An unsupported
-/// `level` runs as scalar.
+/// level; for tests, fuzzers and benchmarks (the parser uses inlined copies). Runs the given
+/// level's code whatever the size (`vector_threshold()` does not apply); an unsupported level
+/// runs as scalar.
 [[nodiscard]] std::size_t scan(Level level, ScanClass cls, std::string_view bytes) noexcept;
 
 }  // namespace sweet::http::simd
