@@ -53,6 +53,15 @@ App& App::on_error(ErrorHandler handler) {
 
 Result<void> App::validate() {
     if (!setup_error_.empty()) return Error{500, setup_error_, {}};
+    // Methods the app serves anywhere, for `OPTIONS *`.
+    all_methods_ = http::MethodSet{};
+    all_methods_.add(http::Method::options);
+    const auto note = [this](http::Method m) {
+        all_methods_.add(m);
+        if (m == http::Method::get) all_methods_.add(http::Method::head);
+    };
+    for (const auto& route : routes_) note(route.first);
+    for (auto& table : tables_) table->for_each_route([&](http::Method m, std::string_view) { note(m); });
     for (auto& table : tables_) {
         std::string problem;
         table->for_each_route([&](http::Method m, std::string_view pattern) {
@@ -73,6 +82,13 @@ Response App::handle(Request& req) {
             Result<Step> step = middleware(req);
             if (!step) return render_error(req, step.error());
             if (step->responded()) return std::move(step->response());
+        }
+        if (req.method() == http::Method::other) {
+            // RFC 9110 section 9.1: a method the server does not know is 501, not 405.
+            return render_error(req, Error::client(501, fmt::format("method {} is not implemented", req.method_name())));
+        }
+        if (req.method() == http::Method::options && req.raw_path() == "*") {
+            return Response::empty(204).set_header("Allow", allow_header(all_methods_));  // the server as a whole
         }
         std::string_view params[routing::kMaxParams];
         routing::MatchResult unmatched{};
@@ -106,13 +122,7 @@ Response App::finish(Request& req, Result<Response> result) {
 
 Response App::answer_unmatched(Request& req, const routing::MatchResult& m) {
     if (m.kind == routing::MatchResult::Kind::method_not_allowed) {
-        std::string allow;
-        for (int i = 0; i < http::kMethodCount; ++i) {
-            const auto method = static_cast<http::Method>(i);
-            if (!m.allowed.contains(method)) continue;
-            if (!allow.empty()) allow += ", ";
-            allow += http::method_name(method);
-        }
+        std::string allow = allow_header(m.allowed);
         if (req.method() == http::Method::options) {
             return Response::empty(204).set_header("Allow", std::move(allow));
         }
@@ -121,6 +131,17 @@ Response App::answer_unmatched(Request& req, const routing::MatchResult& m) {
         return r;
     }
     return render_error(req, Error::client(404, "no route matches this path"));
+}
+
+std::string App::allow_header(http::MethodSet methods) {
+    std::string allow;
+    for (int i = 0; i < http::kMethodCount; ++i) {
+        const auto method = static_cast<http::Method>(i);
+        if (!methods.contains(method)) continue;
+        if (!allow.empty()) allow += ", ";
+        allow += http::method_name(method);
+    }
+    return allow;
 }
 
 Response App::render_error(Request& req, const Error& error) {

@@ -122,19 +122,22 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
     const ParserLimits& limits = server_.limits_.parser;
     const std::size_t end = find_head_end(rest, head_scan_from_);
     if (end == std::string_view::npos) {
-        // Parse anyway once the partial head could already break a limit, so 414/431/400 are
-        // answered without waiting for the rest.
-        // Throttled to every KiB of growth so a byte-at-a-time client cannot force a re-parse
-        // per byte.
+        // Parse the unfinished head whenever a new line has arrived, so a malformed line (bare
+        // LF, bad header name...) is answered now rather than after the header timeout; and once
+        // it could break a size limit, so 414/431 come early too (throttled to every KiB of
+        // growth so a byte-at-a-time client cannot force a parse per byte).
+        const std::size_t fresh_from = early_parse_size_ < rest.size() ? early_parse_size_ : 0;
+        const bool new_line = rest.find('\n', fresh_from) != std::string_view::npos;
         const bool past_a_limit = rest.size() > limits.max_uri_length || rest.size() > limits.max_header_bytes;
-        if (past_a_limit && (rest.size() >= early_parse_size_ + 1024 || rest.size() > limits.max_header_bytes)) {
-            early_parse_size_ = rest.size();
+        const bool grown = rest.size() >= early_parse_size_ + 1024 || rest.size() > limits.max_header_bytes;
+        if (new_line || (past_a_limit && grown)) {
             const ParseOutcome early = parse_request_head(rest, server_.head_, server_.headers_.data(), limits);
             if (early.state == ParseState::error) {
                 respond_error(early.status, early.reason);
                 return false;
             }
         }
+        if (new_line || grown) early_parse_size_ = rest.size();
         if (in_.empty() && pos == 0 && rest.size() == buffer.size()) set_deadline(server_.limits_.header_timeout);
         head_scan_from_ = rest.size() >= 3 ? rest.size() - 3 : 0;
         return false;
@@ -417,12 +420,14 @@ void HttpConnection::fire_stream_close() {
 
 void HttpConnection::on_peer_closed() {
     peer_closed_ = true;
-    if (state_ == State::lingering || idle() || state_ == State::streaming || state_ == State::reading_body ||
-        state_ == State::reading_chunked || !in_.empty()) {
+    if (state_ == State::lingering || idle() || state_ == State::reading_body || state_ == State::reading_chunked ||
+        (state_ == State::reading_head && !in_.empty())) {
         abort();  // nothing more can arrive: an unfinished request can never complete
         return;
     }
-    // A response is still being written: finish it, then close.
+    // The request is complete and its response (maybe a stream) is being written: the client
+    // may only have half-closed, so finish the response, then close. A client that really left
+    // is noticed when a write fails.
     close_after_response_ = true;
     if (state_ == State::reading_head) state_ = State::closing;
 }
@@ -442,11 +447,9 @@ void HttpConnection::drain() {
         abort();
         return;
     }
+    // Busy connections (streams included) finish their response, then close; whatever is still
+    // open when the drain timeout fires is cut (never marked complete when it is not).
     close_after_response_ = true;
-    if (state_ == State::streaming) {
-        // Streams may never end by themselves: end them so the worker can exit.
-        stream_end(stream_token_);
-    }
 }
 
 void HttpConnection::check_timeout(Clock::time_point now) {

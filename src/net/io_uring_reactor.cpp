@@ -85,7 +85,10 @@ public:
 
     ~IoUringReactor() override {
         for (auto& l : listeners_) {
-            if (l->active) ::close(l->fd);
+            if (l->active) {
+                ::shutdown(l->fd, SHUT_RDWR);
+                ::close(l->fd);
+            }
         }
         io_uring_unregister_buf_ring(&ring_, 0);
         io_uring_queue_exit(&ring_);
@@ -107,6 +110,9 @@ public:
             io_uring_sqe* sqe = get_sqe();
             io_uring_prep_cancel64(sqe, reinterpret_cast<std::uint64_t>(l.get()) | kTagAccept, 0);
             io_uring_sqe_set_data64(sqe, kTagIgnore);
+            // The pending accept holds a reference to the socket, so close() alone would leave
+            // it listening until the ring is torn down; shutdown() stops it now.
+            ::shutdown(l->fd, SHUT_RDWR);
             ::close(l->fd);
         }
         // Submit now: until the accept is cancelled the socket stays in the SO_REUSEPORT group.

@@ -361,7 +361,8 @@ class RawConn:
     def _need(self, n: int, deadline: float, what: str, start_len: int) -> None:
         while len(self.buf) < n:
             if not self._recv_more(deadline):
-                raise TruncatedResponse(f"connection closed in the middle of {what}; got {bytes(self.buf[:start_len + 300])!r}")
+                got = bytes(self.buf[:start_len + 300])
+                raise TruncatedResponse(f"connection closed in the middle of {what}; got {got!r}")
 
     def _read_line(self, pos: int, deadline: float, what: str) -> tuple[bytes, int]:
         while True:
@@ -566,7 +567,7 @@ def assert_error_then_close(srv: ServerProcess, raw: bytes, status: int, reason_
         r = c.read_response()
         assert r.status == status, f"sent {raw[:300]!r}, expected {status}, got {r}"
         assert r.closes(), f"an error response must carry Connection: close: {r}"
-        assert b":" in r.body and r.body.endswith(b"\n"), r
+        assert r.text.startswith(f"{r.reason}: ") and r.body.endswith(b"\n"), f"body is not '<Reason>: <why>\\n': {r}"
         if reason_contains is not None:
             assert reason_contains.lower() in r.text.lower(), r
         rest = c.read_until_close(timeout=5.0)

@@ -7,7 +7,7 @@ generous upper bound for correctness ("the server eventually closes"), never a s
 import socket
 import time
 
-from conftest import ClosedBeforeResponse, RawConn, assert_alive, build_request
+from conftest import ClosedBeforeResponse, RawConn, assert_alive, build_request, chunked
 
 CLOSE_BOUND = 6.0  # seconds within which a 500 ms timeout must have closed the connection
 
@@ -193,7 +193,7 @@ def test_limit_boundaries(server):
         assert c.read_response().body == b"user 2"
         target = "/files/" + "a" * 93
         assert c.request("GET", target).status == 200  # target of exactly 100 bytes
-        r = c.request("POST", "/echo", {"Transfer-Encoding": "chunked"}, body=b"3e7\r\n" + b"a" * 999 + b"\r\n1\r\nb\r\n0\r\n\r\n")
+        r = c.request("POST", "/echo", {"Transfer-Encoding": "chunked"}, body=chunked(b"a" * 999, b"b"))  # 1000 bytes
         assert (r.status, len(r.body)) == (200, 1000), r
     with srv.connect() as c:
         c.send(head_of(1001))
@@ -202,7 +202,7 @@ def test_limit_boundaries(server):
         c.send(b"GET /files/" + b"a" * 94 + b" HTTP/1.1\r\nHost: t\r\n\r\n")
         assert c.read_response().status == 414
     with srv.connect() as c:
-        c.send(build_request("POST", "/echo", {"Transfer-Encoding": "chunked"}, body=b"3e8\r\n" + b"a" * 1000 + b"\r\n1\r\nb\r\n0\r\n\r\n"))
+        c.send(build_request("POST", "/echo", {"Transfer-Encoding": "chunked"}, body=chunked(b"a" * 1000, b"b")))
         assert c.read_response().status == 413
     assert_alive(srv)
 

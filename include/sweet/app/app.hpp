@@ -133,6 +133,7 @@ private:
     Response finish(Request& req, Result<Response> result);
     Response render_error(Request& req, const Error& error);
     Response answer_unmatched(Request& req, const routing::MatchResult& m);
+    static std::string allow_header(http::MethodSet methods);
 
     ServerConfig config_;
     routing::Router router_;
@@ -142,6 +143,7 @@ private:
     std::vector<Middleware> middleware_;
     ErrorHandler error_handler_;
     std::string setup_error_;
+    http::MethodSet all_methods_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<std::uint16_t> bound_port_{0};
 };
