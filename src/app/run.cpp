@@ -161,10 +161,9 @@ int App::run() {
                 shared.changed.notify_all();
             }
             reactor->run();
-            // Close whatever is left (stop without drain) and let the reactor deliver on_closed.
-            if (server.connection_count() > 0) {
-                server.close_all();
-            }
+            // The loop has ended (after a drain, no connection is left). Anything still open when
+            // the reactor was stopped directly is released with the reactor below: its sockets
+            // close when the ring (or epoll set) is torn down with the process.
             {
                 std::lock_guard lock(shared.mutex);
                 slot.finished = true;
@@ -229,21 +228,42 @@ int App::run() {
             });
         }
     }
-    // A handler stuck in an endless loop must not keep the process alive forever.
+    // Wait for the workers. A second signal cuts the drain short; a handler stuck in an endless
+    // loop must not keep the process alive forever.
     {
-        std::unique_lock lock(shared.mutex);
-        const bool all_done = shared.changed.wait_for(lock, config_.drain_timeout + std::chrono::seconds(5), [&] {
+        const auto all_finished = [&] {
             for (auto& s : slots) {
                 if (!s.finished) return false;
             }
             return true;
-        });
-        if (!all_done) {
-            log::error("workers did not stop within the drain timeout; exiting anyway");
-            std::_Exit(1);
+        };
+        const auto give_up_at = std::chrono::steady_clock::now() + config_.drain_timeout + std::chrono::seconds(5);
+        bool cut_short = false;
+        std::unique_lock lock(shared.mutex);
+        while (!shared.changed.wait_for(lock, std::chrono::milliseconds(100), all_finished)) {
+            timespec now{0, 0};
+            const int sig = config_.handle_signals ? sigtimedwait(&signals, nullptr, &now) : -1;
+            if ((sig == SIGTERM || sig == SIGINT) && !cut_short) {
+                cut_short = true;
+                if (!config_.quiet) log::info("second signal: closing every connection now");
+                for (auto& s : slots) {
+                    if (s.reactor == nullptr) continue;
+                    http::HttpServer* server = s.server;
+                    s.reactor->post(main_producer, [server] { server->close_all(); });
+                }
+            }
+            if (std::chrono::steady_clock::now() > give_up_at) {
+                log::error("workers did not stop within the drain timeout; exiting anyway");
+                std::_Exit(1);
+            }
         }
     }
     for (auto& t : threads) t.join();
+    // Swallow signals that arrived during the drain so restoring the mask does not deliver
+    // them with their default action (which would kill the process after a clean shutdown).
+    timespec zero{0, 0};
+    while (config_.handle_signals && sigtimedwait(&signals, nullptr, &zero) > 0) {
+    }
     pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
     bound_port_.store(0, std::memory_order_release);
     if (!config_.quiet && failure.empty()) log::info("stopped");

@@ -22,7 +22,8 @@ namespace sweet::http {
 
 namespace {
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-// simdjson and other SIMD readers may read a little past the end of a body: keep slack.
+// simdjson and other SIMD readers may read a little past the end of a body: bodies collected
+// across reads keep this slack (bodies parsed in place end where the receive buffer ends).
 constexpr std::size_t kBodyPadding = 64;
 }  // namespace
 
@@ -56,7 +57,7 @@ void HttpConnection::on_data(std::string_view data) {
         const std::size_t used = process(data);
         keep_leftover(data, used);
     } else {
-        if (in_.capacity() == 0) in_ = server_.take_buffer();
+        server_.ensure_buffer(in_);
         in_.append(data);
         if (state_ != State::streaming && !paused_) {
             const std::size_t used = process(in_);
@@ -68,7 +69,10 @@ void HttpConnection::on_data(std::string_view data) {
             if (in_.empty()) server_.give_buffer(in_);
         } else if (in_.size() > server_.limits_.parser.max_header_bytes + server_.limits_.max_body_bytes) {
             // The client keeps sending while we cannot read: stop reading until we can.
-            server_.reactor_.pause_receive(*this);
+            if (!paused_) {
+                paused_ = true;
+                server_.reactor_.pause_receive(*this);
+            }
         }
     }
     flush();
@@ -77,7 +81,7 @@ void HttpConnection::on_data(std::string_view data) {
 void HttpConnection::keep_leftover(std::string_view buffer, std::size_t pos) {
     if (pos >= buffer.size()) return;
     if (state_ == State::closing || state_ == State::lingering || state_ == State::closed) return;
-    if (in_.capacity() == 0) in_ = server_.take_buffer();
+    server_.ensure_buffer(in_);
     in_.assign(buffer.substr(pos));
 }
 
@@ -85,6 +89,8 @@ std::size_t HttpConnection::process(std::string_view buffer) {
     processing_ = true;
     std::size_t pos = 0;
     while (pos < buffer.size()) {
+        // Too much output queued: keep the rest of the input for when the client has read.
+        if (out_.size() > server_.limits_.max_output_bytes) break;
         if (state_ == State::reading_head) {
             if (!handle_head(buffer, pos)) break;
         } else if (state_ == State::reading_body) {
@@ -155,7 +161,6 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
         return false;
     }
     if (outcome.state == ParseState::incomplete) return false;  // cannot happen once the end is found
-    request_version_ = head.version_minor;
     const std::size_t head_size = outcome.head_size;
 
     if (head.framing == BodyFraming::none) {
@@ -179,7 +184,8 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
         head_copy_.assign(rest.substr(0, head_size));
         body_expected_ = head.content_length;
         body_.clear();
-        body_.reserve(static_cast<std::size_t>(head.content_length) + kBodyPadding);
+        // Grow with the data rather than trusting the header: a head alone must not pin memory.
+        body_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(head.content_length, 64 * 1024)) + kBodyPadding);
         if (head.expect_continue && available == 0) out_.append(kContinue);
         state_ = State::reading_body;
         pos += head_size;
@@ -251,7 +257,7 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
     ctx.version_minor = head.version_minor;
     ctx.date = s.date_.get();
     ctx.server = s.limits_.server_name;
-    if (out_.capacity() == 0) out_ = s.take_buffer();
+    s.ensure_buffer(out_);
     Response::StreamStart start;
     const BodyMode mode = write_response(response, ctx, out_);
     if (response.is_stream() && !ctx.head_request) start = response.take_stream_start();
@@ -261,7 +267,16 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
         close_after_response_ = close_after_response_ || !keep_alive || mode == BodyMode::until_close;
         state_ = State::streaming;
         deadline_ = {};
-        start(ResponseStream(this, stream_token_));
+        try {
+            start(ResponseStream(this, stream_token_));
+        } catch (const std::exception& e) {
+            // The head is already queued: the only honest end is to cut the connection.
+            fmt::print(stderr, "sweet: exception while starting a streamed response: {}\n", e.what());
+            abort();
+        } catch (...) {
+            fmt::print(stderr, "sweet: non-standard exception while starting a streamed response\n");
+            abort();
+        }
         return;
     }
     if (!keep_alive) {
@@ -272,7 +287,7 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
 
 void HttpConnection::respond_error(int status, std::string_view reason) {
     // Framing errors leave the stream in an unknown state: answer, then close.
-    if (out_.capacity() == 0) out_ = server_.take_buffer();
+    server_.ensure_buffer(out_);
     Response r = Response::text(fmt::format("{}: {}\n", reason_phrase(status), reason), status);
     ResponseContext ctx;
     ctx.keep_alive = false;
@@ -287,7 +302,14 @@ void HttpConnection::respond_error(int status, std::string_view reason) {
 // ---- writing ------------------------------------------------------------------------------
 
 void HttpConnection::flush() {
-    if (sending_ || state_ == State::closed) return;
+    if (state_ == State::closed) return;
+    // Back-pressure: a client that pipelines faster than it reads waits in the kernel instead
+    // of growing our output without bound.
+    if (!paused_ && out_.size() > server_.limits_.max_output_bytes) {
+        paused_ = true;
+        server_.reactor_.pause_receive(*this);
+    }
+    if (sending_) return;
     if (out_.empty()) {
         if (state_ == State::closing) after_output_drained();
         return;
@@ -296,11 +318,6 @@ void HttpConnection::flush() {
     sending_ = true;
     set_deadline(server_.limits_.send_timeout);
     server_.reactor_.send(*this, sending_buf_.data(), sending_buf_.size());
-    // Back-pressure: a client that pipelines faster than it reads waits in the kernel.
-    if (!paused_ && out_.size() > server_.limits_.max_output_bytes) {
-        paused_ = true;
-        server_.reactor_.pause_receive(*this);
-    }
 }
 
 void HttpConnection::on_sent() {
@@ -413,7 +430,13 @@ void HttpConnection::stream_on_close(std::uint64_t token, UniqueFunction<void()>
 void HttpConnection::fire_stream_close() {
     auto callbacks = std::move(stream_close_callbacks_);
     stream_close_callbacks_.clear();
-    for (auto& fn : callbacks) fn();
+    for (auto& fn : callbacks) {
+        try {
+            fn();
+        } catch (...) {
+            fmt::print(stderr, "sweet: a stream on_close callback threw; ignored\n");
+        }
+    }
 }
 
 // ---- closing ------------------------------------------------------------------------------
@@ -465,6 +488,12 @@ void HttpConnection::check_timeout(Clock::time_point now) {
 }
 
 void HttpConnection::on_closed() {
+    if (!stream_close_callbacks_.empty()) {
+        // The reactor closed the socket (the client reset it, a write failed): the stream's
+        // owners must still hear that it is gone.
+        ++stream_token_;
+        fire_stream_close();
+    }
     state_ = State::closed;
     sending_ = false;
     in_.clear();

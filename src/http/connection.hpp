@@ -78,7 +78,6 @@ private:
     bool paused_ = false;
     bool peer_closed_ = false;
     bool stream_chunked_ = true;
-    std::uint8_t request_version_ = 1;
     std::uint64_t stream_token_ = 0;
     std::uint64_t body_expected_ = 0;
     std::size_t head_scan_from_ = 0;

@@ -59,19 +59,18 @@ void HttpServer::release(HttpConnection& conn) {
     }
 }
 
-std::string HttpServer::take_buffer() {
+void HttpServer::ensure_buffer(std::string& buffer) {
+    if (buffer.capacity() >= kInitialBuffer) return;
     if (!buffer_pool_.empty()) {
-        std::string b = std::move(buffer_pool_.back());
+        buffer = std::move(buffer_pool_.back());
         buffer_pool_.pop_back();
-        return b;
+    } else {
+        buffer.reserve(kInitialBuffer);
     }
-    std::string b;
-    b.reserve(kInitialBuffer);
-    return b;
 }
 
 void HttpServer::give_buffer(std::string& buffer) {
-    if (buffer.capacity() <= 15) return;  // nothing allocated (small-string storage)
+    if (buffer.capacity() < kInitialBuffer) return;  // too small to be worth keeping
     if (buffer.capacity() <= kMaxPooledBuffer && buffer_pool_.size() < kMaxPooledBuffers) {
         buffer.clear();
         buffer_pool_.push_back(std::move(buffer));
@@ -81,8 +80,8 @@ void HttpServer::give_buffer(std::string& buffer) {
 
 void HttpServer::sweep_timeouts() {
     const Clock::time_point now = reactor_.now();
-    // check_timeout may close connections, which edits live_ (swap-remove): iterate backwards
-    // over a snapshot size so every connection is visited once.
+    // Iterate backwards and re-check the bound: cheap insurance should a check ever remove a
+    // connection synchronously (closes are deferred by the reactor today).
     for (std::size_t i = live_.size(); i-- > 0;) {
         if (i < live_.size()) live_[i]->check_timeout(now);
     }

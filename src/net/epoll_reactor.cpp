@@ -59,7 +59,9 @@ public:
         ::epoll_ctl(epfd_, EPOLL_CTL_ADD, wake_fd(), &ev);
     }
     ~EpollReactor() override {
-        for (auto& l : listeners_) ::close(l->fd);
+        for (auto& l : listeners_) {
+            if (l->fd >= 0) ::close(l->fd);
+        }
         ::close(epfd_);
     }
 
@@ -77,6 +79,9 @@ public:
         for (auto& l : listeners_) {
             ::epoll_ctl(epfd_, EPOLL_CTL_DEL, l->fd, nullptr);
             ::close(l->fd);
+            l->fd = -1;
+            // An event for it may still sit in the current epoll batch: free it afterwards.
+            dead_listeners_.push_back(std::move(l));
         }
         listeners_.clear();
     }
@@ -163,7 +168,9 @@ public:
     void run() override {
         std::vector<epoll_event> events(512);
         while (!stopping()) {
-            const int timeout = ready_.empty() && to_finish_.empty() ? before_wait_ms() : (before_wait_ms(), 0);
+            // Timers and posted tasks run first: they may leave work that must not wait.
+            int timeout = before_wait_ms();
+            if (!ready_.empty() || !to_finish_.empty() || !sent_.empty()) timeout = 0;
             if (stopping()) break;
             ++stats_.enter_calls;
             const int n = ::epoll_wait(epfd_, events.data(), static_cast<int>(events.size()), timeout);
@@ -210,6 +217,7 @@ private:
     }
 
     void accept_some(ListenerEntry& l) {
+        if (l.fd < 0) return;  // stopped earlier in this batch
         // Bounded so one busy listener cannot monopolise the loop; level-triggered epoll
         // reports it again if more connections wait.
         for (int i = 0; i < 64; ++i) {
@@ -311,11 +319,13 @@ private:
             }
         }
         dead_watches_.clear();
+        dead_listeners_.clear();
     }
 
     int epfd_ = -1;
     std::vector<char> read_buffer_;
     std::vector<std::unique_ptr<ListenerEntry>> listeners_;
+    std::vector<std::unique_ptr<ListenerEntry>> dead_listeners_;
     std::unordered_map<WatchId, std::unique_ptr<Watch>> watches_;
     std::vector<std::unique_ptr<Watch>> dead_watches_;
     WatchId last_watch_id_ = 0;

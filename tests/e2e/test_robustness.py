@@ -115,3 +115,27 @@ def test_many_short_connections(srv):
             r = c.request("GET", f"/users/{i}", {"Connection": "close"})
             assert r.body == b"user %d" % i
             assert c.read_until_close() == b""
+
+
+def _rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def test_a_client_that_never_reads_cannot_grow_server_memory(srv):
+    # 2000 pipelined requests for 500 kB each (1 GB of responses) from a client that reads
+    # nothing: the server must stop reading (back-pressure) instead of queueing the output.
+    before = _rss_bytes(srv.proc.pid)
+    reqs = b"".join(build_request("GET", "/big/500000") for _ in range(2000))
+    with srv.connect(timeout=30) as c:
+        sender = threading.Thread(target=c.send, args=(reqs,), daemon=True)
+        sender.start()
+        time.sleep(1.5)
+        grown = _rss_bytes(srv.proc.pid) - before
+        assert grown < 64 * 1024 * 1024, f"server RSS grew by {grown} bytes for a client that reads nothing"
+    # The server is unharmed.
+    with srv.connect() as c2:
+        assert c2.request("GET", "/").status == 200

@@ -1,7 +1,7 @@
 #pragma once
 /// @file timer_heap.hpp
-/// Min-heap of deadlines with O(log n) insert, O(1) cancel and stable ids. Each reactor owns one;
-/// connection timeouts and the cron scheduler build on it.
+/// Min-heap of deadlines with O(log n) insert, O(1) cancel and stable ids. Each reactor owns one
+/// (`Reactor::add_timer`); the HTTP server's timeout sweep and streamed responses use it.
 
 #include <chrono>
 #include <cstdint>

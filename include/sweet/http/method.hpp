@@ -7,7 +7,7 @@
 
 namespace sweet::http {
 
-/// The request methods Sweet routes on. Anything else parses as `other` (and gets 405 or 501).
+/// The request methods Sweet routes on. Anything else parses as `other` (and gets 501).
 enum class Method : std::uint8_t { get, head, post, put, del, patch, options, trace, connect, other };
 
 /// Number of routable methods (all but `other`).

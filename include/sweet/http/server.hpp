@@ -34,7 +34,7 @@ struct ServerLimits {
     std::chrono::milliseconds header_timeout{10'000};           ///< whole head must arrive within this (slowloris)
     std::chrono::milliseconds body_timeout{30'000};             ///< longest gap between two pieces of a body
     std::chrono::milliseconds keepalive_timeout{75'000};        ///< idle keep-alive connections close after this
-    std::chrono::milliseconds send_timeout{30'000};             ///< a client that reads nothing this long is dropped
+    std::chrono::milliseconds send_timeout{30'000};             ///< one batch of queued output must be written within this
     std::chrono::milliseconds linger_timeout{2'000};            ///< after a closing response, wait this long for the client's FIN
     std::string server_name = "sweet";                          ///< Server header ("" omits it)
 };
@@ -75,8 +75,8 @@ public:
 private:
     friend class HttpConnection;
     void release(HttpConnection& conn);  // called from HttpConnection::on_closed
-    std::string take_buffer();           // pooled byte buffers for input/output
-    void give_buffer(std::string& buffer);
+    void ensure_buffer(std::string& buffer);  // give `buffer` pooled capacity if it has little
+    void give_buffer(std::string& buffer);    // return its capacity to the pool
     void sweep_timeouts();
 
     net::Reactor& reactor_;

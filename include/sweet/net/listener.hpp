@@ -29,7 +29,8 @@ Result<void> check_port_free(const ListenOptions& options);
 /// The local port a socket is bound to.
 std::uint16_t bound_port(int fd);
 
-/// Sets the options every accepted connection gets: non-blocking, close-on-exec, TCP_NODELAY.
+/// Sets the options every accepted connection gets (TCP_NODELAY); the reactors accept with
+/// SOCK_NONBLOCK | SOCK_CLOEXEC already.
 void configure_accepted_socket(int fd) noexcept;
 
 }  // namespace sweet::net

@@ -71,7 +71,7 @@ public:
 };
 
 /// Decides what to do with a freshly accepted socket: return a `Connection` to serve it, or
-/// nullptr to refuse it (the reactor then closes it). `peer` is the client's address.
+/// nullptr to refuse it (the reactor then closes it).
 class Acceptor {
 public:
     virtual ~Acceptor() = default;
