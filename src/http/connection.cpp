@@ -251,12 +251,8 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
         }
     }
     const bool keep_alive = head.keep_alive && !close_after_response_ && !response.closes_connection() && !s.draining_;
-    ResponseContext ctx;
+    ResponseContext ctx = response_context(keep_alive, head.version_minor);
     ctx.head_request = head.method == Method::head;
-    ctx.keep_alive = keep_alive;
-    ctx.version_minor = head.version_minor;
-    ctx.date = s.date_.get();
-    ctx.server = s.limits_.server_name;
     s.ensure_buffer(out_);
     Response::StreamStart start;
     const BodyMode mode = write_response(response, ctx, out_);
@@ -285,16 +281,20 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
     }
 }
 
+ResponseContext HttpConnection::response_context(bool keep_alive, int version_minor) {
+    ResponseContext ctx;
+    ctx.keep_alive = keep_alive;
+    ctx.version_minor = version_minor;
+    ctx.date = server_.date_.get();
+    ctx.server = server_.limits_.server_name;
+    return ctx;
+}
+
 void HttpConnection::respond_error(int status, std::string_view reason) {
     // Framing errors leave the stream in an unknown state: answer, then close.
     server_.ensure_buffer(out_);
     Response r = Response::text(fmt::format("{}: {}\n", reason_phrase(status), reason), status);
-    ResponseContext ctx;
-    ctx.keep_alive = false;
-    ctx.version_minor = 1;
-    ctx.date = server_.date_.get();
-    ctx.server = server_.limits_.server_name;
-    write_response(r, ctx, out_);
+    write_response(r, response_context(false, 1), out_);
     close_after_response_ = true;
     state_ = State::closing;
 }
@@ -476,6 +476,12 @@ void HttpConnection::drain() {
 }
 
 void HttpConnection::check_timeout(Clock::time_point now) {
+    if (sending_ && io.send_left != send_left_at_check_) {
+        // The client is reading, however slowly: send_timeout bounds silence, not the transfer.
+        send_left_at_check_ = io.send_left;
+        set_deadline(server_.limits_.send_timeout);
+        return;
+    }
     if (deadline_ == Clock::time_point{} || now < deadline_ || state_ == State::closed) return;
     if (sending_ || state_ == State::lingering || idle() || state_ == State::closing) {
         abort();  // stuck send, finished linger, or idle keep-alive

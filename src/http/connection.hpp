@@ -9,6 +9,7 @@
 #include "sweet/http/chunked_decoder.hpp"
 #include "sweet/http/parser.hpp"
 #include "sweet/http/response.hpp"
+#include "sweet/http/response_writer.hpp"
 #include "sweet/http/server.hpp"
 #include "sweet/net/reactor.hpp"
 
@@ -68,6 +69,7 @@ private:
     void resume_input();
     void end_stream_state();
     void set_deadline(std::chrono::milliseconds d);
+    ResponseContext response_context(bool keep_alive, int version_minor);
     void fire_stream_close();
 
     HttpServer& server_;
@@ -81,7 +83,8 @@ private:
     std::uint64_t stream_token_ = 0;
     std::uint64_t body_expected_ = 0;
     std::size_t head_scan_from_ = 0;
-    std::size_t early_parse_size_ = 0;  // buffer size at the last parse of an unfinished head
+    std::size_t early_parse_size_ = 0;
+    std::size_t send_left_at_check_ = 0;  // unsent bytes at the last timeout sweep (progress check)  // buffer size at the last parse of an unfinished head
     Clock::time_point deadline_{};
     std::string in_;         // unparsed input that did not fit one read (empty when idle)
     std::string head_copy_;  // the head of a request whose body spans reads

@@ -40,7 +40,7 @@ struct ServerConfig {
     std::chrono::milliseconds header_timeout{10'000};     ///< a request head must arrive within this; 408
     std::chrono::milliseconds body_timeout{30'000};       ///< longest silence while a body arrives; 408
     std::chrono::milliseconds keepalive_timeout{75'000};  ///< idle keep-alive connections are closed after this
-    std::chrono::milliseconds send_timeout{30'000};       ///< one batch of queued output must be written within this
+    std::chrono::milliseconds send_timeout{30'000};       ///< a client that reads nothing of a pending response this long is dropped
     std::chrono::milliseconds linger_timeout{2'000};      ///< wait for the client's FIN after a closing response
     std::chrono::milliseconds drain_timeout{10'000};      ///< on SIGTERM/SIGINT, in-flight requests get this long
 

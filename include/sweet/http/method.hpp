@@ -60,10 +60,15 @@ constexpr Method method_from_name(std::string_view name) noexcept {
 /// A set of methods (one bit each), used for route tables and the `Allow` header.
 class MethodSet {
 public:
+    /// The empty set.
     constexpr MethodSet() = default;
+    /// Adds `m`.
     constexpr void add(Method m) noexcept { bits_ |= bit(m); }
+    /// True when `m` is in the set.
     [[nodiscard]] constexpr bool contains(Method m) const noexcept { return (bits_ & bit(m)) != 0; }
+    /// True when no method is in the set.
     [[nodiscard]] constexpr bool empty() const noexcept { return bits_ == 0; }
+    /// The raw bits, one per `Method` value.
     [[nodiscard]] constexpr std::uint16_t bits() const noexcept { return bits_; }
 
 private:

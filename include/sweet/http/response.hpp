@@ -39,7 +39,9 @@ protected:
 /// (timers and posted tasks on that worker are the way to write later).
 class ResponseStream {
 public:
+    /// A handle to no stream: writes return false.
     ResponseStream() = default;
+    /// Made by the connection that carries the stream (not by users).
     ResponseStream(http::StreamSink* sink, std::uint64_t token) : sink_(sink), token_(token) {}
 
     /// Sends `data` as one chunk (empty data is ignored). Returns false when the stream is closed.
@@ -100,17 +102,21 @@ public:
 
     /// Status code.
     [[nodiscard]] int status() const noexcept { return status_; }
+    /// Sets the status code.
     Response& set_status(int status) & { status_ = status; return *this; }
     Response&& set_status(int status) && { status_ = status; return std::move(*this); }
 
     /// Content-Type ("" means none is sent).
     [[nodiscard]] std::string_view content_type() const noexcept { return content_type_; }
+    /// Sets the Content-Type ("" sends none).
     Response& set_content_type(std::string type) & { content_type_ = std::move(type); return *this; }
     Response&& set_content_type(std::string type) && { content_type_ = std::move(type); return std::move(*this); }
 
     /// Body bytes.
     [[nodiscard]] const std::string& body() const noexcept { return body_; }
+    /// Body bytes, to modify in place.
     std::string& body() noexcept { return body_; }
+    /// Replaces the body.
     Response& set_body(std::string body) & { body_ = std::move(body); return *this; }
 
     /// Sets a header, replacing any header of the same name (case-insensitive).
@@ -143,6 +149,7 @@ public:
 
     /// Asks the server to close the connection after this response.
     Response& close_connection() & { close_ = true; return *this; }
+    /// True when `close_connection()` was called.
     [[nodiscard]] bool closes_connection() const noexcept { return close_; }
 
     /// True for a streamed response.

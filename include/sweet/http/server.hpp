@@ -34,7 +34,7 @@ struct ServerLimits {
     std::chrono::milliseconds header_timeout{10'000};           ///< whole head must arrive within this (slowloris)
     std::chrono::milliseconds body_timeout{30'000};             ///< longest gap between two pieces of a body
     std::chrono::milliseconds keepalive_timeout{75'000};        ///< idle keep-alive connections close after this
-    std::chrono::milliseconds send_timeout{30'000};             ///< one batch of queued output must be written within this
+    std::chrono::milliseconds send_timeout{30'000};             ///< a client that reads nothing of a pending response this long is dropped
     std::chrono::milliseconds linger_timeout{2'000};            ///< after a closing response, wait this long for the client's FIN
     std::string server_name = "sweet";                          ///< Server header ("" omits it)
 };
@@ -53,7 +53,9 @@ class HttpConnection;
 /// One worker's HTTP server. Lives on the worker thread with its reactor.
 class HttpServer final : public net::Acceptor {
 public:
+    /// A server on `reactor` that answers with `handler` under `limits`. Starts its timeout sweep.
     HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLimits limits);
+    /// Destroy only after the reactor's loop has stopped: pending events refer to connections.
     ~HttpServer() override;
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

@@ -118,6 +118,7 @@ public:
     /// accepts the features Sweet uses, else epoll. Throws std::system_error on failure.
     static std::unique_ptr<Reactor> create(Backend backend, const ReactorOptions& options = {});
 
+    /// Creates the wake-up eventfd; backends set up the rest.
     Reactor();
     Reactor(const Reactor&) = delete;
     Reactor& operator=(const Reactor&) = delete;
@@ -194,6 +195,7 @@ public:
         std::uint64_t enter_calls = 0;    ///< io_uring_enter or epoll_wait calls
         std::uint64_t send_calls = 0;     ///< sends submitted (io_uring) or send() syscalls (epoll)
     };
+    /// This reactor's counters.
     [[nodiscard]] const Stats& stats() const noexcept { return stats_; }
 
 protected:
