@@ -226,16 +226,7 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
     HttpServer& s = server_;
     Request request(head, body, s.arena_, s.reactor_);
     Response response;
-    bool path_ok = true;
-    if (head.path.find('%') != std::string_view::npos) {
-        char* decoded = static_cast<char*>(s.arena_.allocate(head.path.size(), 1));
-        std::size_t n = 0;
-        if (percent_decode(head.path, decoded, n, false)) {
-            request.set_decoded_path(std::string_view(decoded, n));
-        } else {
-            path_ok = false;
-        }
-    }
+    const bool path_ok = request.decode_path();
     if (!path_ok) {
         response = Response::text("Bad Request: invalid percent-encoding in path\n", 400);
     } else {

@@ -19,7 +19,7 @@ constexpr std::size_t kInitialBuffer = 4096;
 
 HttpServer::HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLimits limits)
     : reactor_(reactor), handler_(handler), limits_(std::move(limits)), headers_(limits_.parser.max_headers) {
-    sweep_timer_ = reactor_.add_timer(kSweepInterval, [this] { sweep_timeouts(); });
+    schedule_sweep();
 }
 
 HttpServer::~HttpServer() {
@@ -52,11 +52,7 @@ void HttpServer::release(HttpConnection& conn) {
         live_.pop_back();
     }
     free_.push_back(&conn);
-    if (draining_ && live_.empty() && on_drained_) {
-        auto done = std::move(on_drained_);
-        on_drained_ = nullptr;
-        done();
-    }
+    notify_if_drained();
 }
 
 void HttpServer::ensure_buffer(std::string& buffer) {
@@ -85,16 +81,26 @@ void HttpServer::sweep_timeouts() {
     for (std::size_t i = live_.size(); i-- > 0;) {
         if (i < live_.size()) live_[i]->check_timeout(now);
     }
+    schedule_sweep();
+}
+
+void HttpServer::schedule_sweep() {
     sweep_timer_ = reactor_.add_timer(kSweepInterval, [this] { sweep_timeouts(); });
+}
+
+void HttpServer::notify_if_drained() {
+    if (draining_ && live_.empty() && on_drained_) {
+        auto done = std::move(on_drained_);
+        on_drained_ = nullptr;
+        done();
+    }
 }
 
 void HttpServer::start_drain(UniqueFunction<void()> on_drained) {
     draining_ = true;
     on_drained_ = std::move(on_drained);
     if (live_.empty()) {
-        auto done = std::move(on_drained_);
-        on_drained_ = nullptr;
-        done();
+        notify_if_drained();
         return;
     }
     const std::vector<HttpConnection*> snapshot = live_;

@@ -54,6 +54,7 @@
 #include <limits>
 #include <string_view>
 
+#include "sweet/core/ascii.hpp"
 #include "sweet/http/method.hpp"
 #include "sweet/http/request_head.hpp"
 #include "sweet/http/simd_scan.hpp"
@@ -122,16 +123,6 @@ constexpr ParseOutcome fail(int status, std::string_view reason) noexcept {
     return ParseOutcome{ParseState::error, 0, status, reason, false};
 }
 
-/// ASCII case-insensitive comparison of `s` with `lower`, which must be lowercase.
-constexpr bool iequals_lower(std::string_view s, std::string_view lower) noexcept {
-    if (s.size() != lower.size()) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-        if (c != lower[i]) return false;
-    }
-    return true;
-}
 
 /// Removes leading and trailing SP / HTAB.
 constexpr std::string_view trim_ows(std::string_view s) noexcept {
@@ -202,8 +193,8 @@ constexpr std::string_view split_target(std::string_view target, RequestHead& he
     }
     // absolute-form: http(s) "://" authority path-abempty [ "?" query ]
     std::size_t scheme = 0;
-    if (target.size() >= 7 && iequals_lower(target.substr(0, 7), "http://")) scheme = 7;
-    else if (target.size() >= 8 && iequals_lower(target.substr(0, 8), "https://")) scheme = 8;
+    if (target.size() >= 7 && ascii_iequals(target.substr(0, 7), "http://")) scheme = 7;
+    else if (target.size() >= 8 && ascii_iequals(target.substr(0, 8), "https://")) scheme = 8;
     if (scheme == 0) return "invalid request-target";
     const std::string_view rest = target.substr(scheme);
     const std::size_t auth_end = std::min(rest.find_first_of("/?"), rest.size());
@@ -266,7 +257,7 @@ constexpr int apply_transfer_encoding(std::string_view v, FieldFacts& f, std::st
             reason = "invalid Transfer-Encoding";
             return 400;
         }
-        if (!iequals_lower(coding, "chunked")) {
+        if (!ascii_iequals(coding, "chunked")) {
             if (f.chunked) { reason = "chunked is not the final transfer coding"; return 400; }
             reason = "unsupported transfer coding";
             return 501;
@@ -292,7 +283,7 @@ constexpr int apply_field(std::string_view name, std::string_view value, Request
                           std::string_view& reason) noexcept {
     switch (name.size()) {
         case 4:
-            if (iequals_lower(name, "host")) {
+            if (ascii_iequals(name, "host")) {
                 if (f.host) { reason = "more than one Host header"; return 400; }
                 if (!valid_authority(value, false, false)) { reason = "invalid Host header"; return 400; }
                 f.host = true;
@@ -300,25 +291,25 @@ constexpr int apply_field(std::string_view name, std::string_view value, Request
             }
             break;
         case 6:
-            if (iequals_lower(name, "expect") && head.version_minor == 1) {
-                if (iequals_lower(value, "100-continue")) head.expect_continue = true;
+            if (ascii_iequals(name, "expect") && head.version_minor == 1) {
+                if (ascii_iequals(value, "100-continue")) head.expect_continue = true;
                 else if (!value.empty()) f.expect_unknown = true;
             }
             break;
         case 7:
-            if (iequals_lower(name, "upgrade")) f.upgrade_field = true;
+            if (ascii_iequals(name, "upgrade")) f.upgrade_field = true;
             break;
         case 10:
-            if (iequals_lower(name, "connection")) {
+            if (ascii_iequals(name, "connection")) {
                 for_each_list_element(value, [&f](std::string_view option) {
-                    if (iequals_lower(option, "close")) f.close = true;
-                    else if (iequals_lower(option, "keep-alive")) f.keep_alive = true;
-                    else if (iequals_lower(option, "upgrade")) f.connection_upgrade = true;
+                    if (ascii_iequals(option, "close")) f.close = true;
+                    else if (ascii_iequals(option, "keep-alive")) f.keep_alive = true;
+                    else if (ascii_iequals(option, "upgrade")) f.connection_upgrade = true;
                 });
             }
             break;
         case 14:
-            if (iequals_lower(name, "content-length")) {
+            if (ascii_iequals(name, "content-length")) {
                 if (f.transfer_encoding) { reason = "both Transfer-Encoding and Content-Length"; return 400; }
                 if (!parse_content_length(value, f.content_length, head.content_length)) {
                     reason = "invalid Content-Length";
@@ -328,7 +319,7 @@ constexpr int apply_field(std::string_view name, std::string_view value, Request
             }
             break;
         case 17:
-            if (iequals_lower(name, "transfer-encoding")) {
+            if (ascii_iequals(name, "transfer-encoding")) {
                 // An HTTP/1.0 recipient may not understand it, so framing would be ambiguous (RFC 9112 6.1).
                 if (head.version_minor == 0) { reason = "Transfer-Encoding in an HTTP/1.0 request"; return 400; }
                 if (f.content_length) { reason = "both Transfer-Encoding and Content-Length"; return 400; }

@@ -83,8 +83,14 @@ public:
         param_names_ = names.data();
         params_ = values;
     }
-    /// Set by the connection when the path needed percent-decoding.
-    void set_decoded_path(std::string_view path) noexcept { path_ = path; }
+    /// Percent-decodes the path (into the arena) when it has escapes. Called by the connection
+    /// before routing; false when an escape is invalid.
+    bool decode_path() {
+        auto decoded = decode_into_arena(head_->path, false);
+        if (!decoded) return false;
+        path_ = *decoded;
+        return true;
+    }
 
 private:
     std::optional<std::string_view> decode_into_arena(std::string_view raw, bool plus_as_space) const {

@@ -80,6 +80,8 @@ private:
     void ensure_buffer(std::string& buffer);  // give `buffer` pooled capacity if it has little
     void give_buffer(std::string& buffer);    // return its capacity to the pool
     void sweep_timeouts();
+    void schedule_sweep();
+    void notify_if_drained();  // runs on_drained_ once draining and no connection is left
 
     net::Reactor& reactor_;
     RequestHandler& handler_;
