@@ -151,7 +151,7 @@ int App::run() {
                 return;
             }
             reactor->enable_mailbox(workers + 1);
-            http::HttpServer server(*reactor, *this, limits);
+            http::HttpServer server(*reactor, *this, limits, static_cast<int>(i));
             reactor->listen(slot.listen_fd, server);
             {
                 std::lock_guard lock(shared.mutex);

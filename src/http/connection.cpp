@@ -12,6 +12,10 @@
 
 #include "connection.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <exception>
 
 #include <fmt/format.h>
@@ -22,17 +26,30 @@ namespace sweet::http {
 
 namespace {
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-// simdjson and other SIMD readers may read a little past the end of a body: bodies collected
-// across reads keep this slack (bodies parsed in place end where the receive buffer ends).
-constexpr std::size_t kBodyPadding = 64;
+// simdjson and other SIMD readers may read a little past the end of a body (Request::body()
+// promises kBodyPadding readable bytes). Bodies parsed in place get it from the reactor's
+// receive padding or from `in_`'s spare capacity; bodies collected across reads reserve it.
+static_assert(kBodyPadding <= net::kReceivePadding, "receive buffers must carry the body padding");
 }  // namespace
 
 HttpConnection::HttpConnection(HttpServer& server)
     : server_(server),
       chunked_(ChunkedLimits{server.limits_.max_body_bytes, 1024, server.limits_.parser.max_header_bytes}) {}
 
-void HttpConnection::start() {
+void HttpConnection::start(int fd) {
     state_ = State::reading_head;
+    // The peer's address, once per connection (rate limits and logs key on it).
+    peer_ip_ = {};
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (fd >= 0 && ::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+        const void* raw = nullptr;
+        if (addr.ss_family == AF_INET) raw = &reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr;
+        if (addr.ss_family == AF_INET6) raw = &reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_addr;
+        if (raw != nullptr && ::inet_ntop(addr.ss_family, raw, peer_ip_buf_, sizeof peer_ip_buf_) != nullptr) {
+            peer_ip_ = peer_ip_buf_;
+        }
+    }
     sending_ = close_after_response_ = processing_ = paused_ = peer_closed_ = false;
     head_scan_from_ = 0;
     early_parse_size_ = 0;
@@ -58,6 +75,7 @@ void HttpConnection::on_data(std::string_view data) {
         keep_leftover(data, used);
     } else {
         server_.ensure_buffer(in_);
+        in_.reserve(in_.size() + data.size() + kBodyPadding);  // a body parsed in place needs the slack
         in_.append(data);
         if (state_ != State::streaming && !paused_) {
             const std::size_t used = process(in_);
@@ -150,6 +168,7 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
     }
     head_scan_from_ = 0;
     early_parse_size_ = 0;
+    if (server_.timed_) started_ = std::chrono::steady_clock::now();
     RequestHead& head = server_.head_;
     const ParseOutcome outcome = parse_request_head(rest, head, server_.headers_.data(), limits);
     if (outcome.state == ParseState::error) {
@@ -225,6 +244,9 @@ void HttpConnection::finish_body_request() {
 void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
     HttpServer& s = server_;
     Request request(head, body, s.arena_, s.reactor_);
+    request.set_client_ip(peer_ip_);
+    if (s.timed_) request.set_start_time(started_);
+    s.stats_.requests.fetch_add(1, std::memory_order_relaxed);
     Response response;
     const bool path_ok = request.decode_path();
     if (!path_ok) {
@@ -246,7 +268,16 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
     ctx.head_request = head.method == Method::head;
     s.ensure_buffer(out_);
     Response::StreamStart start;
+    const std::size_t queued_before = out_.size();
     const BodyMode mode = write_response(response, ctx, out_);
+    if (s.timed_) {
+        const ResponseInfo info{out_.size() - queued_before, std::chrono::steady_clock::now() - started_};
+        try {
+            s.handler_.after_response(request, response, info);
+        } catch (...) {
+            fmt::print(stderr, "sweet: exception in an after_response hook (ignored)\n");
+        }
+    }
     if (response.is_stream() && !ctx.head_request) start = response.take_stream_start();
     s.arena_.reset();  // request memory released in O(1)
     if (start) {

@@ -21,8 +21,8 @@ class HttpConnection final : public net::Connection, public StreamSink {
 public:
     explicit HttpConnection(HttpServer& server);
 
-    /// Resets the state for a newly accepted socket.
-    void start();
+    /// Resets the state for a newly accepted socket `fd` (reads the peer's address).
+    void start(int fd);
 
     // net::Connection
     void on_data(std::string_view data) override;
@@ -86,6 +86,9 @@ private:
     std::size_t early_parse_size_ = 0;
     std::size_t send_left_at_check_ = 0;  // unsent bytes at the last timeout sweep (progress check)  // buffer size at the last parse of an unfinished head
     Clock::time_point deadline_{};
+    std::chrono::steady_clock::time_point started_{};  // when the current head was complete (if timed)
+    char peer_ip_buf_[46] = {};                        // INET6_ADDRSTRLEN
+    std::string_view peer_ip_;
     std::string in_;         // unparsed input that did not fit one read (empty when idle)
     std::string head_copy_;  // the head of a request whose body spans reads
     std::string body_;       // that request's body so far

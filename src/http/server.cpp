@@ -3,6 +3,8 @@
 
 #include "sweet/http/server.hpp"
 
+#include <mutex>
+
 #include "connection.hpp"
 
 namespace sweet::http {
@@ -17,13 +19,43 @@ constexpr std::size_t kMaxPooledBuffers = 256;
 constexpr std::size_t kInitialBuffer = 4096;
 }  // namespace
 
-HttpServer::HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLimits limits)
-    : reactor_(reactor), handler_(handler), limits_(std::move(limits)), headers_(limits_.parser.max_headers) {
+namespace {
+// Every live server's statistics, for `worker_stats()`. Touched only when servers start and
+// stop; requests update their own WorkerStats without this lock.
+std::mutex g_stats_mutex;
+std::vector<std::weak_ptr<WorkerStats>> g_stats;
+}  // namespace
+
+std::vector<std::shared_ptr<const WorkerStats>> worker_stats() {
+    std::lock_guard lock(g_stats_mutex);
+    std::vector<std::shared_ptr<const WorkerStats>> out;
+    for (auto& weak : g_stats) {
+        if (auto live = weak.lock()) out.push_back(std::move(live));
+    }
+    return out;
+}
+
+HttpServer::HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLimits limits, int worker)
+    : reactor_(reactor),
+      handler_(handler),
+      limits_(std::move(limits)),
+      headers_(limits_.parser.max_headers),
+      timed_(handler.wants_after_response()),
+      stats_ptr_(std::make_shared<WorkerStats>()),
+      stats_(*stats_ptr_) {
+    stats_.worker = worker;
+    {
+        std::lock_guard lock(g_stats_mutex);
+        std::erase_if(g_stats, [](const std::weak_ptr<WorkerStats>& w) { return w.expired(); });
+        g_stats.push_back(stats_ptr_);
+    }
     schedule_sweep();
 }
 
 HttpServer::~HttpServer() {
     reactor_.cancel_timer(sweep_timer_);
+    std::lock_guard lock(g_stats_mutex);
+    std::erase_if(g_stats, [this](const std::weak_ptr<WorkerStats>& w) { return w.expired() || w.lock() == stats_ptr_; });
 }
 
 net::Connection* HttpServer::on_accept(int fd) {
@@ -38,8 +70,9 @@ net::Connection* HttpServer::on_accept(int fd) {
     }
     conn->live_index = live_.size();
     live_.push_back(conn);
-    conn->start();
-    (void)fd;
+    conn->start(fd);
+    stats_.connections_accepted.fetch_add(1, std::memory_order_relaxed);
+    stats_.connections_open.store(live_.size(), std::memory_order_relaxed);
     return conn;
 }
 
@@ -51,6 +84,7 @@ void HttpServer::release(HttpConnection& conn) {
         live_[i]->live_index = i;
         live_.pop_back();
     }
+    stats_.connections_open.store(live_.size(), std::memory_order_relaxed);
     free_.push_back(&conn);
     notify_if_drained();
 }

@@ -50,7 +50,7 @@ std::uint32_t to_epoll(unsigned events) {
 
 class EpollReactor final : public Reactor {
 public:
-    explicit EpollReactor(const ReactorOptions& options) : read_buffer_(options.recv_buffer_size < 4096 ? 4096 : options.recv_buffer_size) {
+    explicit EpollReactor(const ReactorOptions& options) : read_buffer_((options.recv_buffer_size < 4096 ? 4096 : options.recv_buffer_size) + kReceivePadding) {
         epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
         if (epfd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
         epoll_event ev{};
@@ -239,12 +239,12 @@ private:
         // the ready list and are read after everyone else had a turn.
         for (int round = 0; round < 4; ++round) {
             if (conn.io.flags & (kPaused | kClosing)) return;
-            const ssize_t n = ::recv(conn.io.fd, read_buffer_.data(), read_buffer_.size(), 0);
+            const ssize_t n = ::recv(conn.io.fd, read_buffer_.data(), read_buffer_.size() - kReceivePadding, 0);
             if (n > 0) {
                 conn.on_data(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)));
                 // A short read means the socket is drained (saving the EAGAIN syscall), unless
                 // the peer's FIN came in the same edge: then read on to see the EOF.
-                if (static_cast<std::size_t>(n) < read_buffer_.size() && !(conn.io.flags & kHangupSeen)) {
+                if (static_cast<std::size_t>(n) < read_buffer_.size() - kReceivePadding && !(conn.io.flags & kHangupSeen)) {
                     conn.io.flags &= ~kReadReady;
                     return;
                 }

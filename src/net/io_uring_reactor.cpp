@@ -93,7 +93,7 @@ public:
         io_uring_unregister_buf_ring(&ring_, 0);
         io_uring_queue_exit(&ring_);
         if (buf_ring_ != nullptr) ::munmap(buf_ring_, buf_ring_bytes_);
-        if (buffers_ != nullptr) ::munmap(buffers_, std::size_t(buffer_size_) * buffer_count_);
+        if (buffers_ != nullptr) ::munmap(buffers_, buffer_region_bytes());
     }
 
     Backend backend() const noexcept override { return Backend::io_uring; }
@@ -288,7 +288,9 @@ private:
         const int rc = io_uring_register_buf_ring(&ring_, &reg, 0);
         if (rc != 0) throw std::system_error(-rc, std::generic_category(), "io_uring_register_buf_ring");
         // Buffer memory is reserved, not touched: pages become resident only as data arrives.
-        void* mem = ::mmap(nullptr, std::size_t(buffer_size_) * buffer_count_, PROT_READ | PROT_WRITE,
+        // kReceivePadding extra bytes after the last buffer: data delivered from any buffer is
+        // followed by readable memory (the next buffer or this slack), which SIMD parsers need.
+        void* mem = ::mmap(nullptr, buffer_region_bytes(), PROT_READ | PROT_WRITE,
                            MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
         if (mem == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap receive buffers");
         buffers_ = static_cast<char*>(mem);
@@ -518,6 +520,8 @@ private:
     }
 
     io_uring ring_{};
+    std::size_t buffer_region_bytes() const noexcept { return std::size_t(buffer_size_) * buffer_count_ + kReceivePadding; }
+
     unsigned buffer_size_;
     unsigned buffer_count_;
     io_uring_buf_ring* buf_ring_ = nullptr;

@@ -3,7 +3,9 @@
 /// `Request`: what a handler receives. Views into the receive buffer (valid until the handler
 /// returns), path parameters from the router, the request's arena and its worker's reactor.
 
+#include <chrono>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -17,6 +19,10 @@ namespace sweet {
 namespace net {
 class Reactor;
 }
+
+/// Readable slack the server guarantees after every request body (simdjson's
+/// SIMDJSON_PADDING is 64; a static_assert where simdjson is used keeps the two in step).
+inline constexpr std::size_t kBodyPadding = 64;
 
 /// One HTTP request. Everything it returns is a view that stays valid until the handler (and
 /// the middleware after it) returns; copy what must live longer. Memory from `arena()` is
@@ -50,7 +56,9 @@ public:
     [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const noexcept { return head_->find(name); }
     /// All header fields in the order sent.
     [[nodiscard]] std::span<const http::Header> headers() const noexcept { return {head_->headers, head_->header_count}; }
-    /// The request body (decoded if it was chunked); empty when there is none.
+    /// The request body (decoded if it was chunked); empty when there is none. At least
+    /// `kBodyPadding` readable bytes follow it in memory (their values are unspecified), so
+    /// SIMD parsers such as simdjson can read it in place without a copy.
     [[nodiscard]] std::string_view body() const noexcept { return body_; }
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     [[nodiscard]] int version_minor() const noexcept { return head_->version_minor; }
@@ -75,6 +83,30 @@ public:
     [[nodiscard]] Arena& arena() const noexcept { return *arena_; }
     /// The reactor of the worker serving this request (timers, streams, cross-core posts).
     [[nodiscard]] net::Reactor& reactor() const noexcept { return *reactor_; }
+
+    /// The request id ("" until a hook sets one, e.g. the request-id middleware); logs and
+    /// error reports carry it.
+    [[nodiscard]] std::string_view id() const noexcept { return id_; }
+    /// Sets the request id (copied into the request's arena).
+    void set_id(std::string_view id) {
+        char* copy = static_cast<char*>(arena_->allocate(id.size() + 1, 1));
+        if (!id.empty()) std::memcpy(copy, id.data(), id.size());
+        id_ = std::string_view(copy, id.size());
+    }
+    /// When the request's head was complete (the server sets it only when an app asks for
+    /// timings, see `RequestHandler::wants_after_response`; otherwise the epoch).
+    [[nodiscard]] std::chrono::steady_clock::time_point start_time() const noexcept { return start_time_; }
+    /// Set by the server.
+    void set_start_time(std::chrono::steady_clock::time_point t) noexcept { start_time_ = t; }
+    /// The client's IP address as text ("127.0.0.1", "::1"); "" when unknown (e.g. a Unix socket).
+    [[nodiscard]] std::string_view client_ip() const noexcept { return client_ip_; }
+    /// Set by the server from the accepted socket.
+    void set_client_ip(std::string_view ip) noexcept { client_ip_ = ip; }
+    /// Opaque per-request state of the layer above HTTP (the app keeps its request-scoped
+    /// dependencies here); nullptr when none.
+    [[nodiscard]] void* context() const noexcept { return context_; }
+    /// Sets the opaque per-request state (see `context()`).
+    void set_context(void* context) noexcept { context_ = context; }
 
     /// Set by the router: the matched route and its parameters.
     void set_route(std::string_view pattern, std::span<const std::string_view> names,
@@ -109,6 +141,10 @@ private:
     std::string_view route_pattern_;
     const std::string_view* param_names_ = nullptr;
     std::span<const std::string_view> params_;
+    std::string_view id_;
+    std::string_view client_ip_;
+    std::chrono::steady_clock::time_point start_time_{};
+    void* context_ = nullptr;
 };
 
 }  // namespace sweet

@@ -8,6 +8,7 @@
 ///   handle   -> RequestHandler::handle         (the app: routing and middleware)
 ///   write    -> write_response + Reactor::send (sweet/http/response_writer.hpp)
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +40,12 @@ struct ServerLimits {
     std::string server_name = "sweet";                          ///< Server header ("" omits it)
 };
 
+/// What the server reports about a response once it is written to the connection.
+struct ResponseInfo {
+    std::size_t bytes = 0;               ///< bytes queued for this response (head and body)
+    std::chrono::nanoseconds duration{};  ///< from the complete request head to the queued response
+};
+
 /// Produces the response for a parsed request. The app implements it (routing, middleware).
 /// It must not throw; the server still catches exceptions and answers 500.
 class RequestHandler {
@@ -46,7 +53,27 @@ public:
     virtual ~RequestHandler() = default;
     /// Returns the response for `request`.
     virtual Response handle(Request& request) = 0;
+    /// True when `after_response` should be called; read once when a server starts, and the
+    /// only case in which the server reads the clock per request.
+    [[nodiscard]] virtual bool wants_after_response() const noexcept { return false; }
+    /// Called once `response` is written to the connection's output, with `request` still valid.
+    virtual void after_response(Request& request, const Response& response, const ResponseInfo& info) {
+        static_cast<void>(request), static_cast<void>(response), static_cast<void>(info);
+    }
 };
+
+/// Live figures of one worker's server, readable from any thread (relaxed atomics: each is
+/// exact, together they are a snapshot "about now").
+struct WorkerStats {
+    int worker = 0;                                       ///< worker index (0-based)
+    std::atomic<std::uint64_t> connections_open{0};      ///< connections currently open
+    std::atomic<std::uint64_t> connections_accepted{0};  ///< connections accepted since start
+    std::atomic<std::uint64_t> requests{0};              ///< requests handled since start
+};
+
+/// The statistics of every live worker server in this process (for /metrics). The pointers stay
+/// valid while the servers live; servers that end are removed.
+[[nodiscard]] std::vector<std::shared_ptr<const WorkerStats>> worker_stats();
 
 class HttpConnection;
 
@@ -54,7 +81,8 @@ class HttpConnection;
 class HttpServer final : public net::Acceptor {
 public:
     /// A server on `reactor` that answers with `handler` under `limits`. Starts its timeout sweep.
-    HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLimits limits);
+    /// `worker` numbers it in `worker_stats()`.
+    HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLimits limits, int worker = 0);
     /// Destroy only after the reactor's loop has stopped: pending events refer to connections.
     ~HttpServer() override;
     HttpServer(const HttpServer&) = delete;
@@ -71,6 +99,8 @@ public:
 
     /// Open connections.
     [[nodiscard]] std::size_t connection_count() const noexcept { return live_.size(); }
+    /// This worker's live figures.
+    [[nodiscard]] const WorkerStats& stats() const noexcept { return *stats_ptr_; }
     /// Limits in force.
     [[nodiscard]] const ServerLimits& limits() const noexcept { return limits_; }
 
@@ -98,6 +128,9 @@ private:
     std::vector<std::string> buffer_pool_;
     TimerId sweep_timer_ = 0;
     bool draining_ = false;
+    bool timed_ = false;  // the handler wants after_response (and so timings)
+    std::shared_ptr<WorkerStats> stats_ptr_;
+    WorkerStats& stats_;
     UniqueFunction<void()> on_drained_;
 };
 

@@ -19,6 +19,10 @@
 
 namespace sweet::net {
 
+/// Readable bytes that follow every buffer passed to `Connection::on_data` (their values are
+/// unspecified). SIMD parsers (simdjson needs 64) may read past the data without a copy.
+inline constexpr std::size_t kReceivePadding = 64;
+
 /// Which event-notification mechanism a reactor uses.
 enum class Backend : std::uint8_t {
     automatic,  ///< io_uring when the kernel supports what Sweet uses, else epoll
@@ -48,7 +52,8 @@ public:
     virtual ~Connection() = default;
 
     /// Bytes arrived. `data` is valid only during the call (it may be a kernel-provided buffer
-    /// that is recycled right after), so keep what you need by copying it.
+    /// that is recycled right after), so keep what you need by copying it. At least
+    /// `kReceivePadding` readable bytes follow it.
     virtual void on_data(std::string_view data) = 0;
     /// The peer shut down its sending side (read returned 0). Sends may still be possible.
     virtual void on_peer_closed() = 0;
