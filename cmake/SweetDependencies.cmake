@@ -3,6 +3,6 @@ find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(URING REQUIRED IMPORTED_TARGET liburing)   # liburing-dev: no CMake config ships
 find_package(fmt REQUIRED)                                    # libfmt-dev
-find_package(simdjson QUIET)                                  # libsimdjson-dev (JSON bodies)
+find_package(simdjson REQUIRED)                               # libsimdjson-dev (JSON bodies: sweet/json)
 find_package(ZLIB QUIET)                                      # zlib1g-dev (compression)
 pkg_check_modules(HIREDIS QUIET IMPORTED_TARGET hiredis)      # libhiredis-dev (Redis adapter)
