@@ -124,6 +124,10 @@ public:
         return true;
     }
 
+    /// Percent-decodes a query component ('+' is a space) into the arena when it has escapes;
+    /// nullopt when an escape is invalid.
+    [[nodiscard]] std::optional<std::string_view> decode_component(std::string_view raw) const { return decode_into_arena(raw, true); }
+
 private:
     std::optional<std::string_view> decode_into_arena(std::string_view raw, bool plus_as_space) const {
         if (raw.find('%') == std::string_view::npos && (!plus_as_space || raw.find('+') == std::string_view::npos)) return raw;
