@@ -2,6 +2,8 @@
 
 #include "sweet/json/writer.hpp"
 
+#include "sweet/json/utf8.hpp"
+
 #include <fmt/format.h>
 
 #include <bit>
@@ -45,36 +47,6 @@ std::size_t find_special(std::string_view s, std::size_t i) noexcept {
     }
     while (i < n && !is_special(static_cast<unsigned char>(p[i]))) ++i;
     return i;
-}
-
-/// Length of the well-formed UTF-8 sequence starting at `s[i]` (a byte >= 0x80) or, when it is
-/// ill-formed, minus the length of its maximal subpart (the bytes one U+FFFD replaces, as in
-/// Unicode 15 §3.9 "U+FFFD Substitution of Maximal Subparts"; Python's "replace" does the same).
-int utf8_sequence(std::string_view s, std::size_t i) noexcept {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char lead = byte(i);
-    int length = 0;
-    unsigned char second_min = 0x80;
-    unsigned char second_max = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) second_min = 0xA0;  // below: overlong
-        if (lead == 0xED) second_max = 0x9F;  // above: UTF-16 surrogates
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) second_min = 0x90;  // below: overlong
-        if (lead == 0xF4) second_max = 0x8F;  // above: beyond U+10FFFF
-    } else {
-        return -1;  // continuation byte, overlong lead (C0, C1) or F5..FF
-    }
-    if (i + 1 >= s.size() || byte(i + 1) < second_min || byte(i + 1) > second_max) return -1;
-    for (int k = 2; k < length; ++k) {
-        const std::size_t at = i + static_cast<std::size_t>(k);
-        if (at >= s.size() || (byte(at) & 0xC0) != 0x80) return -k;
-    }
-    return length;
 }
 
 /// Appends the escape for a control character, '"' or '\\'.
