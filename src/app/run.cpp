@@ -16,6 +16,8 @@
 
 #include "sweet/app/app.hpp"
 #include "sweet/core/log.hpp"
+#include "sweet/log/output.hpp"
+#include "sweet/log/thread.hpp"
 #include "sweet/net/listener.hpp"
 
 namespace sweet {
@@ -79,6 +81,14 @@ struct Shared {
     std::condition_variable changed;
 };
 
+// SIGHUP: logrotate has moved the log files away; start new ones at the same paths.
+void reopen_log_files() {
+    if (Result<void> reopened = log::reopen(); !reopened) log::error("SIGHUP: {}", reopened.error().message);
+}
+
+// How long the end of run() waits for network log sinks to send what they still hold.
+constexpr std::chrono::milliseconds kLogDrainTimeout{1000};
+
 }  // namespace
 
 int App::run() {
@@ -118,6 +128,7 @@ int App::run() {
     if (config_.handle_signals) {
         sigaddset(&signals, SIGTERM);
         sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGHUP);  // reopens log files (logrotate) instead of ending the process
         ::signal(SIGPIPE, SIG_IGN);
     }
     sigset_t previous_mask;
@@ -131,6 +142,9 @@ int App::run() {
     for (unsigned i = 0; i < workers; ++i) {
         threads.emplace_back([this, i, &slots, &shared, &limits, backend, workers] {
             WorkerSlot& slot = slots[i];
+            // Records logged on this thread are buffered and handed to the sinks once per loop
+            // batch (below), and at the end of the thread by the scope.
+            log::WorkerScope log_scope(static_cast<int>(i));
             if (config_.pin_workers) {
                 cpu_set_t set;
                 CPU_ZERO(&set);
@@ -151,6 +165,7 @@ int App::run() {
                 return;
             }
             reactor->enable_mailbox(workers + 1);
+            reactor->on_batch_end([] { log::flush_thread(); });
             http::HttpServer server(*reactor, *this, limits, static_cast<int>(i));
             reactor->listen(slot.listen_fd, server);
             {
@@ -207,6 +222,7 @@ int App::run() {
                                                config_.drain_timeout.count());
                 break;
             }
+            if (sig == SIGHUP) reopen_log_files();
         }
     } else {
         log::error("{}", failure);
@@ -243,6 +259,7 @@ int App::run() {
         while (!shared.changed.wait_for(lock, std::chrono::milliseconds(100), all_finished)) {
             timespec now{0, 0};
             const int sig = config_.handle_signals ? sigtimedwait(&signals, nullptr, &now) : -1;
+            if (sig == SIGHUP) reopen_log_files();
             if ((sig == SIGTERM || sig == SIGINT) && !cut_short) {
                 cut_short = true;
                 if (!config_.quiet) log::info("second signal: closing every connection now");
@@ -267,6 +284,7 @@ int App::run() {
     pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
     bound_port_.store(0, std::memory_order_release);
     if (!config_.quiet && failure.empty()) log::info("stopped");
+    log::drain(kLogDrainTimeout);
     return failure.empty() ? 0 : 1;
 }
 

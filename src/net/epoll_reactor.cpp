@@ -172,6 +172,7 @@ public:
             int timeout = before_wait_ms();
             if (!ready_.empty() || !to_finish_.empty() || !sent_.empty()) timeout = 0;
             if (stopping()) break;
+            end_batch();
             ++stats_.enter_calls;
             const int n = ::epoll_wait(epfd_, events.data(), static_cast<int>(events.size()), timeout);
             after_wait();

@@ -213,6 +213,7 @@ public:
             if (stopping()) break;
             if (!deferred_empty()) timeout_ms = 0;
             flush_buffer_returns();
+            end_batch();
             ++stats_.enter_calls;
             io_uring_cqe* cqe = nullptr;
             if (timeout_ms < 0) {

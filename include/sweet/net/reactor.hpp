@@ -187,6 +187,12 @@ public:
     bool post(std::size_t producer, Task task);
 
     // ---- the loop -------------------------------------------------------------------------
+    /// Runs `fn` on the loop's thread each time the loop is about to wait for events: once
+    /// after every batch of events, timers and posted tasks, and never while the loop sleeps.
+    /// For work that is cheaper once per batch than once per event (a worker hands its buffered
+    /// log records to the sinks here). One callback per reactor: a new one replaces the old.
+    /// Keep it short; I/O it starts on this reactor is served in the next batch.
+    void on_batch_end(UniqueFunction<void()> fn) { batch_end_ = std::move(fn); }
     /// Runs the loop on the calling thread until `stop()`.
     virtual void run() = 0;
     /// Makes `run()` return after the current iteration. Thread-safe.
@@ -213,6 +219,10 @@ protected:
     void on_wakeup();
     /// The eventfd that `post` and `stop` write to wake the loop; the backend watches it.
     [[nodiscard]] int wake_fd() const noexcept { return wake_fd_; }
+    /// Backends call this right before they wait for events (see `on_batch_end`).
+    void end_batch() {
+        if (batch_end_) batch_end_();
+    }
 
     TimerHeap timers_;
     Clock::time_point now_ = Clock::now();
@@ -222,6 +232,7 @@ private:
     void wake() noexcept;
 
     std::unique_ptr<Mailbox> mailbox_;
+    UniqueFunction<void()> batch_end_;
     int wake_fd_ = -1;
     std::atomic<bool> wake_pending_{false};
     std::atomic<bool> stop_requested_{false};
