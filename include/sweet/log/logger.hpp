@@ -79,6 +79,12 @@ public:
         detail::emit(level, this->fields(), message, list);
     }
 
+    /// Writes a record at `level` whose fields were gathered at run time (a span, not arguments).
+    void log_fields(Level level, std::string_view message, std::span<const Field> fields) const noexcept {
+        if (!enabled(level)) return;
+        detail::emit(level, this->fields(), message, fields);
+    }
+
     /// Debug record (fmt style).
     template <class... Args>
         requires(!detail::has_field<Args...>)
@@ -188,6 +194,12 @@ void error(std::string_view message, const F&... fields) noexcept {
     if (!enabled(Level::error)) return;
     const Field list[] = {fields...};
     detail::emit(Level::error, {}, message, list);
+}
+
+/// A record whose fields were gathered at run time: `log::write_fields(Level::info, "access", {fields, n})`.
+inline void write_fields(Level level, std::string_view message, std::span<const Field> fields) noexcept {
+    if (!enabled(level)) return;
+    detail::emit(level, {}, message, fields);
 }
 
 /// A record at a level chosen at run time (fmt style); kept for the original `log::write` API.
