@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Sweet vs its peers (nginx, h2o, Elysia on Bun, Fastify on Node) in one run.
+# Sweet vs its peers (nginx, h2o, Elysia on Bun, Fastify on Node, FastAPI on uvicorn) in one run.
 #
 #   bench/run-peers.sh
 #
 # Builds Sweet's benchmark server (Release), then for each server in turn, alone on the machine:
-# starts it pinned to CPU 0, checks /plaintext and /json, and runs three wrk scenarios pinned to
-# CPU 1 (plaintext keep-alive, plaintext pipelined 16 deep, JSON keep-alive), each after a warm-up,
-# reading the server's CPU time from /proc before and after; then restarts it and measures its RSS
-# per idle keep-alive connection. Prints a Markdown table and writes it to
-# bench/results/peers-<date>.md (raw outputs in bench/results/raw/<timestamp>/). See bench/README.md.
+# starts it pinned to CPU 0, checks its endpoints, and runs the wrk scenarios pinned to CPU 1
+# (plaintext keep-alive, plaintext pipelined 16 deep, JSON keep-alive, the validated POST route; for
+# Sweet also the hooks scenario), each after a warm-up, reading the server's CPU time from /proc
+# before and after; then restarts it and measures its RSS per idle keep-alive connection. Prints a
+# Markdown report and writes it to bench/results/$REPORT_NAME-<date>.md (raw outputs in
+# bench/results/raw/<timestamp>/). See bench/README.md.
 #
 # Environment knobs:
 #   DURATION=10        seconds per measured wrk run
 #   CONNECTIONS=64     wrk connections (wrk always runs one thread: -t1)
-#   SERVERS="sweet nginx h2o elysia fastify"   subset/order; "sweet" = sweet-io_uring + sweet-epoll
+#   SERVERS="sweet nginx h2o elysia fastify fastapi"   subset/order; "sweet" = sweet-io_uring + sweet-epoll
+#   SCENARIOS="plaintext pipeline json validated hooks"   subset (validated: the servers that have the
+#                      route, i.e. all but nginx and h2o; hooks: Sweet only)
+#   HOOK_ROUNDS=1      how many times the hooks scenario's runs are repeated (alternating)
+#   REPORT_NAME=peers  the report is bench/results/$REPORT_NAME-<date>.md
 #   SKIP_BUILD=0       1: use the existing build/bench-release/bench/sweet_bench_server
 #   WARMUP=2           seconds of wrk before each measured run (not measured)
 #   PIPELINE_DEPTH=16  requests per write in the pipelined scenario
@@ -33,7 +38,10 @@ TOOLS=$BENCH/tools
 
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
-SERVERS=${SERVERS:-"sweet nginx h2o elysia fastify"}
+SERVERS=${SERVERS:-"sweet nginx h2o elysia fastify fastapi"}
+SCENARIOS=${SCENARIOS:-"plaintext pipeline json validated hooks"}
+HOOK_ROUNDS=${HOOK_ROUNDS:-1}
+REPORT_NAME=${REPORT_NAME:-peers}
 SKIP_BUILD=${SKIP_BUILD:-0}
 WARMUP=${WARMUP:-2}
 PIPELINE_DEPTH=${PIPELINE_DEPTH:-16}
@@ -54,6 +62,16 @@ die() { log "error: $*"; exit 2; }
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be an integer (seconds)"
 [[ $IDLE_CONNS =~ ^[0-9]+$ ]] || die "IDLE_CONNS must be an integer"
 [[ $NICE =~ ^-?[0-9]+$ ]] || die "NICE must be an integer"
+[[ $HOOK_ROUNDS =~ ^[0-9]+$ && $HOOK_ROUNDS -gt 0 ]] || die "HOOK_ROUNDS must be a positive integer"
+[[ $REPORT_NAME =~ ^[A-Za-z0-9_.-]+$ ]] || die "REPORT_NAME must be a plain file-name part (letters, digits, . _ -)"
+for sc in $SCENARIOS; do
+  case $sc in
+    plaintext | pipeline | json | validated | hooks) ;;
+    *) die "unknown scenario '$sc' in SCENARIOS (known: plaintext pipeline json validated hooks)" ;;
+  esac
+done
+[[ -n ${SCENARIOS// /} ]] || die "SCENARIOS is empty"
+runs_scenario() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 PRIO=()
 case $SCHED in
   rr)
@@ -87,16 +105,20 @@ ENTRIES=()
 for s in $SERVERS; do
   case $s in
     sweet) ENTRIES+=(sweet-io_uring sweet-epoll) ;;
-    sweet-io_uring | sweet-epoll | nginx | h2o | elysia | fastify) ENTRIES+=("$s") ;;
-    *) die "unknown server '$s' in SERVERS (known: sweet sweet-io_uring sweet-epoll nginx h2o elysia fastify)" ;;
+    sweet-io_uring | sweet-epoll | nginx | h2o | elysia | fastify | fastapi) ENTRIES+=("$s") ;;
+    *) die "unknown server '$s' in SERVERS (known: sweet sweet-io_uring sweet-epoll nginx h2o elysia fastify fastapi)" ;;
   esac
 done
 ((${#ENTRIES[@]})) || die "SERVERS is empty"
 wants() { local e; for e in "${ENTRIES[@]}"; do [[ $e == "$1"* ]] && return 0; done; return 1; }
+# The servers that serve POST /validated/{id} (nginx and h2o have no JSON schema validation) and
+# the ones with /hooks0 and /hooks5 (Sweet's benchmark server only).
+has_validated() { [[ $1 == sweet-* || $1 == elysia || $1 == fastify || $1 == fastapi ]]; }
+has_hooks() { [[ $1 == sweet-* ]]; }
 
 STAMP=$(date +%Y%m%d-%H%M%S)
 RAW=$BENCH/results/raw/$STAMP
-REPORT=$BENCH/results/peers-$(date +%F).md
+REPORT=$BENCH/results/$REPORT_NAME-$(date +%F).md
 RECORDS=$RAW/records.jsonl
 mkdir -p "$RAW"
 RUN_DIR=$(mktemp -d /tmp/sweet-bench.XXXXXX)
@@ -152,6 +174,14 @@ command -v taskset >/dev/null || APT+=(util-linux)
 wants nginx && ! command -v nginx >/dev/null && APT+=(nginx-light)
 wants h2o && ! command -v h2o >/dev/null && APT+=(h2o)
 { wants elysia || wants fastify; } && ! command -v npm >/dev/null && APT+=(nodejs npm)
+# FastAPI comes from Debian (PyPI is not used): fastapi, pydantic, uvicorn, email-validator (EmailStr),
+# and uvloop + httptools, uvicorn's fast event loop and HTTP parser.
+if wants fastapi; then
+  for mod in fastapi:python3-fastapi pydantic:python3-pydantic uvicorn:python3-uvicorn \
+             email_validator:python3-email-validator uvloop:python3-uvloop httptools:python3-httptools; do
+    "$PY" -c "import ${mod%%:*}" 2>/dev/null || APT+=("${mod#*:}")
+  done
+fi
 if wants sweet && [[ $SKIP_BUILD != 1 ]]; then
   command -v cmake >/dev/null || APT+=(cmake)
   command -v ninja >/dev/null || APT+=(ninja-build)
@@ -215,7 +245,7 @@ MAXCONN=$((NOFILE - 128))
 if ((IDLE_CONNS > 0 && NOFILE < IDLE_CONNS + 128)); then
   log "warning: open-file limit is $NOFILE, too low for IDLE_CONNS=$IDLE_CONNS (root cannot raise the hard limit here)"
 fi
-read -r -a PORTS <<<"$("$PY" "$TOOLS/procstat.py" free-ports $((2 * ${#ENTRIES[@]})))"
+read -r -a PORTS <<<"$("$PY" "$TOOLS/procstat.py" free-ports $((3 * ${#ENTRIES[@]})))"
 
 CPU_MODEL=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 record kind=meta key=date value="$(date +%F)"
@@ -225,7 +255,8 @@ record kind=meta key=cpu value="${CPU_MODEL:-unknown}"
 record kind=meta key=cores value="$(nproc)"
 record kind=meta key=pipeline_depth value="$PIPELINE_DEPTH"
 record kind=meta key=load_start value="$(cut -d' ' -f1-3 /proc/loadavg)"
-record kind=meta key=params value="DURATION=${DURATION}s, CONNECTIONS=${CONNECTIONS}, wrk -t1, warm-up ${WARMUP}s per scenario, pipeline depth ${PIPELINE_DEPTH}, IDLE_CONNS=${IDLE_CONNS}, servers on CPU ${SERVER_CPU} (taskset), wrk and the idle client on CPU ${CLIENT_CPU}, servers and wrk with ${SCHED_DESC}, SERVERS=\"${SERVERS}\", open-file limit ${NOFILE}; $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-3)"
+record kind=meta key=params value="DURATION=${DURATION}s, CONNECTIONS=${CONNECTIONS}, wrk -t1, warm-up ${WARMUP}s per scenario, pipeline depth ${PIPELINE_DEPTH}, IDLE_CONNS=${IDLE_CONNS}, servers on CPU ${SERVER_CPU} (taskset), wrk and the idle client on CPU ${CLIENT_CPU}, servers and wrk with ${SCHED_DESC}, SERVERS=\"${SERVERS}\", SCENARIOS=\"${SCENARIOS}\", HOOK_ROUNDS=${HOOK_ROUNDS}, open-file limit ${NOFILE}; $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-3)"
+record kind=meta key=order_bytes value="$(wc -c <"$BENCH/wrk/order.json")"
 
 version_of() {
   case $1 in
@@ -233,6 +264,10 @@ version_of() {
     h2o) h2o --version 2>/dev/null | head -n1 ;;
     elysia) echo "elysia $(node -p "require('$BENCH/peers/elysia/node_modules/elysia/package.json').version" 2>/dev/null) on bun $("$BUN" --version 2>/dev/null)" ;;
     fastify) echo "fastify $(node -p "require('$BENCH/peers/fastify/node_modules/fastify/package.json').version" 2>/dev/null) on node $(node --version 2>/dev/null)" ;;
+    fastapi) "$PY" -c 'import sys, fastapi, pydantic, uvicorn, uvloop, httptools
+print(f"fastapi {fastapi.__version__}, pydantic {pydantic.VERSION} (compiled: {pydantic.compiled}), "
+      f"uvicorn {uvicorn.__version__} with uvloop {uvloop.__version__} and httptools {httptools.__version__}, "
+      f"python {sys.version.split()[0]} (Debian packages)")' 2>/dev/null || echo "fastapi (version unknown)" ;;
     sweet-*)
       local v
       v="commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none), Release build"
@@ -251,8 +286,9 @@ ON_SERVER_CPU=(taskset -c "$SERVER_CPU" "${PRIO[@]}")
 ON_CLIENT_CPU=(taskset -c "$CLIENT_CPU" "${PRIO[@]}")
 
 SERVER_PID=
-start_server() { # entry port tag -> SERVER_PID; returns non-zero if it does not answer correctly
-  local name=$1 port=$2 dir=$RUN_DIR/$1-$3
+start_server() { # entry port tag [extra server flags...] -> SERVER_PID; non-zero if it does not answer correctly
+  local name=$1 port=$2 dir=$RUN_DIR/$1-$3 checks=()
+  shift 3
   mkdir -p "$dir"
   case $name in
     nginx)
@@ -273,58 +309,113 @@ start_server() { # entry port tag -> SERVER_PID; returns non-zero if it does not
       "${ON_SERVER_CPU[@]}" env NODE_ENV=production PORT="$port" node "$BENCH/peers/fastify/server.js" \
         >"$dir/server.log" 2>&1 &
       ;;
+    fastapi)
+      # One process (uvicorn runs --workers 1 without a supervisor), uvloop and httptools, no access
+      # log; keep-alive held for an hour for the idle-connection measurement (uvicorn's default is 5 s).
+      "${ON_SERVER_CPU[@]}" "$PY" -m uvicorn app:app --app-dir "$BENCH/peers/fastapi" --host 127.0.0.1 --port "$port" \
+        --workers 1 --no-access-log --log-level warning --loop uvloop --http httptools \
+        --timeout-keep-alive 3600 --backlog 4096 >"$dir/server.log" 2>&1 &
+      ;;
     sweet-io_uring | sweet-epoll)
-      "${ON_SERVER_CPU[@]}" "$SWEET_BIN" --port "$port" --workers 1 --backend "${name#sweet-}" \
+      "${ON_SERVER_CPU[@]}" "$SWEET_BIN" --port "$port" --workers 1 --backend "${name#sweet-}" "$@" \
         >"$dir/server.log" 2>&1 &
       ;;
   esac
   SERVER_PID=$!
   STARTED+=("$SERVER_PID")
-  if ! "$PY" "$TOOLS/check_server.py" --port "$port" --pid "$SERVER_PID" --wait 30 2>"$dir/check.err"; then
+  has_validated "$name" && checks+=(--validated)
+  has_hooks "$name" && checks+=(--hooks)
+  if ! "$PY" "$TOOLS/check_server.py" --port "$port" --pid "$SERVER_PID" --wait 30 "${checks[@]}" 2>"$dir/check.err"; then
     cat "$dir/check.err" >&2
     tail -n 5 "$dir/server.log" "$dir/error.log" 2>/dev/null >&2 || true
     return 1
   fi
 }
 
+measure_wrk() { # entry scenario pid url script depth [measure.py --tag KEY=VALUE ...]: warm-up, then one measured run
+  local name=$1 sc=$2 pid=$3 url=$4 script=$5 depth=$6 raw
+  shift 6
+  raw=$sc
+  for t in "$@"; do [[ $t == --tag ]] || raw+="-${t#*=}"; done
+  # Every scenario runs a script that includes wrk/pipeline.lua: with depth 1 it leaves wrk's requests
+  # alone (plain keep-alive) and only adds latency percentiles without wrk's coordinated-omission correction.
+  local args=(-s "$BENCH/wrk/$script" "$url" -- "$depth" "$CONNECTIONS")
+  if ((WARMUP > 0)); then
+    "${ON_CLIENT_CPU[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${args[@]}" >"$RAW/$name-$raw-warmup.txt" 2>&1 || true
+  fi
+  if ! alive "$pid"; then
+    fail "$name" "$sc" "server exited during the warm-up (see raw/$STAMP/servers/)"
+    return 1
+  fi
+  "$PY" "$TOOLS/measure.py" --pid "$pid" --server "$name" --scenario "$sc" --raw "$RAW/$name-$raw.txt" \
+    --records "$RECORDS" "$@" -- "${ON_CLIENT_CPU[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${args[@]}" \
+    || FAILED=1
+  alive "$pid" || { fail "$name" "$sc" "server exited during the run"; return 1; }
+}
+
 run_wrk_scenarios() { # entry port pid
-  local name=$1 port=$2 pid=$3 sc path depth extra post
-  for sc in plaintext pipeline json; do
-    # Every scenario runs wrk/pipeline.lua: with depth 1 it leaves wrk's requests alone (plain
-    # keep-alive) and only adds latency percentiles without wrk's coordinated-omission correction.
-    path=/plaintext depth=1
+  local name=$1 port=$2 pid=$3 sc
+  for sc in plaintext pipeline json validated; do
+    runs_scenario "$sc" || continue
     case $sc in
-      pipeline) depth=$PIPELINE_DEPTH ;;
-      json) path=/json ;;
+      plaintext) measure_wrk "$name" "$sc" "$pid" "http://127.0.0.1:$port/plaintext" pipeline.lua 1 || return 1 ;;
+      pipeline) measure_wrk "$name" "$sc" "$pid" "http://127.0.0.1:$port/plaintext" pipeline.lua "$PIPELINE_DEPTH" || return 1 ;;
+      json) measure_wrk "$name" "$sc" "$pid" "http://127.0.0.1:$port/json" pipeline.lua 1 || return 1 ;;
+      validated)
+        has_validated "$name" || continue
+        measure_wrk "$name" "$sc" "$pid" "http://127.0.0.1:$port/validated/42" validated.lua 1 || return 1 ;;
     esac
-    extra=(-s "$BENCH/wrk/pipeline.lua") post=(-- "$depth" "$CONNECTIONS")
-    if ((WARMUP > 0)); then
-      "${ON_CLIENT_CPU[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${extra[@]}" \
-        "http://127.0.0.1:$port$path" "${post[@]}" >"$RAW/$name-$sc-warmup.txt" 2>&1 || true
-    fi
-    if ! alive "$pid"; then
-      fail "$name" "$sc" "server exited during the warm-up (see raw/$STAMP/servers/)"
-      return 1
-    fi
-    "$PY" "$TOOLS/measure.py" --pid "$pid" --server "$name" --scenario "$sc" --raw "$RAW/$name-$sc.txt" \
-      --records "$RECORDS" -- "${ON_CLIENT_CPU[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency \
-      "${extra[@]}" "http://127.0.0.1:$port$path" "${post[@]}" || FAILED=1
-    alive "$pid" || { fail "$name" "$sc" "server exited during the run"; return 1; }
   done
+}
+
+# The hooks scenario (Sweet only): GET /hooks0 (no hooks) and GET /hooks5 (a group with five no-op
+# hooks composed at compile time) on the server already running, and GET /hooks0 on a second server
+# started with `--app-hooks 5` (five no-op app-wide hooks, installed at run time), each keep-alive and
+# pipelined, alternating, HOOK_ROUNDS times.
+run_hooks_scenario() { # entry port pid app_hooks_port
+  local name=$1 port=$2 pid=$3 app_port=$4 app_pid round mode depth
+  if ! start_server "$name" "$app_port" apphooks --app-hooks 5; then
+    fail "$name" hooks-app5 "the server with --app-hooks 5 did not answer correctly: $(tr '\n' ' ' <"$RUN_DIR/$name-apphooks/check.err")"
+    stop_server "$SERVER_PID"
+    app_pid=
+  else
+    app_pid=$SERVER_PID
+  fi
+  for round in $(seq "$HOOK_ROUNDS"); do
+    for mode in keep-alive pipelined; do
+      depth=1
+      [[ $mode == pipelined ]] && depth=$PIPELINE_DEPTH
+      measure_wrk "$name" hooks0 "$pid" "http://127.0.0.1:$port/hooks0" pipeline.lua "$depth" \
+        --tag mode=$mode --tag round="$round" || break 2
+      measure_wrk "$name" hooks5 "$pid" "http://127.0.0.1:$port/hooks5" pipeline.lua "$depth" \
+        --tag mode=$mode --tag round="$round" || break 2
+      if [[ -n $app_pid ]]; then
+        measure_wrk "$name" hooks-app5 "$app_pid" "http://127.0.0.1:$app_port/hooks0" pipeline.lua "$depth" \
+          --tag mode=$mode --tag round="$round" || { stop_server "$app_pid"; app_pid=; }
+      fi
+    done
+  done
+  [[ -n $app_pid ]] && stop_server "$app_pid"
+  return 0
 }
 
 i=0
 for e in "${ENTRIES[@]}"; do
-  port=${PORTS[$((2 * i))]} idle_port=${PORTS[$((2 * i + 1))]}
+  port=${PORTS[$((3 * i))]} idle_port=${PORTS[$((3 * i + 1))]} hooks_port=${PORTS[$((3 * i + 2))]}
   i=$((i + 1))
   [[ -n ${DEAD[$e]:-} ]] && continue
   record kind=version server="$e" version="$(version_of "$e")"
 
   log "$e: throughput on 127.0.0.1:$port (server on CPU $SERVER_CPU, wrk on CPU $CLIENT_CPU)"
   if start_server "$e" "$port" wrk; then
-    run_wrk_scenarios "$e" "$port" "$SERVER_PID" || true
+    main_pid=$SERVER_PID
+    run_wrk_scenarios "$e" "$port" "$main_pid" || true
+    if runs_scenario hooks && has_hooks "$e" && alive "$main_pid"; then
+      run_hooks_scenario "$e" "$port" "$main_pid" "$hooks_port"
+    fi
+    SERVER_PID=$main_pid
   else
-    fail "$e" all "did not answer /plaintext and /json correctly: $(tr '\n' ' ' <"$RUN_DIR/$e-wrk/check.err")"
+    fail "$e" all "did not answer its endpoints correctly: $(tr '\n' ' ' <"$RUN_DIR/$e-wrk/check.err")"
   fi
   stop_server "$SERVER_PID"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """One measured wrk run against one server, with the server's CPU time over the window.
 
-  measure.py --pid PID --server NAME --scenario NAME --raw FILE --records FILE.jsonl -- wrk ARGS...
+  measure.py --pid PID --server NAME --scenario NAME --raw FILE --records FILE.jsonl [--tag KEY=VALUE ...] -- wrk ARGS...
 
 Reads utime+stime of every process of the server (PID and its descendants, e.g. nginx's master and
 worker; /proc/PID/stat already sums a process's threads) just before starting wrk and just after wrk
@@ -10,6 +10,7 @@ exits, converts the difference with the clock ticks of `getconf CLK_TCK`, runs w
 record to --records (parsed by peers_report.py). wrk's own CPU time (user+sys, from getrusage of the
 child) is recorded too: close to the duration means wrk, not the server, was the bottleneck. So is
 "other CPU": the machine's busy time (/proc/stat) minus the server's and wrk's, i.e. the noise.
+Each --tag adds a field to the record (e.g. mode=pipelined round=2 for the hooks scenario).
 """
 import argparse
 import json
@@ -44,7 +45,14 @@ def main():
     ap.add_argument("--scenario", required=True)
     ap.add_argument("--raw", required=True)
     ap.add_argument("--records", required=True)
+    ap.add_argument("--tag", action="append", default=[], metavar="KEY=VALUE")
     a = ap.parse_args(argv[:i])
+    tags = {}
+    for t in a.tag:
+        key, eq, value = t.partition("=")
+        if not eq or not key:
+            ap.error(f"--tag wants KEY=VALUE, not {t!r}")
+        tags[key] = value
     cmd = argv[i + 1:]
 
     tck = clk_tck()
@@ -66,6 +74,7 @@ def main():
         "kind": "wrk",
         "server": a.server,
         "scenario": a.scenario,
+        **tags,
         "raw": a.raw,
         "wrk_exit": p.returncode,
         "clk_tck": tck,
@@ -87,7 +96,8 @@ def main():
     with open(a.records, "a") as f:
         f.write(json.dumps(rec) + "\n")
     m = re.search(r"Requests/sec:\s+([\d.]+)", p.stdout)
-    print(f"  {a.server} / {a.scenario}: {m.group(1) if m else '?'} req/s, server CPU {rec['server_cpu_s']:.2f} s "
+    label = " ".join([a.scenario] + [f"{k}={v}" for k, v in tags.items()])
+    print(f"  {a.server} / {label}: {m.group(1) if m else '?'} req/s, server CPU {rec['server_cpu_s']:.2f} s "
           f"(user {rec['server_user_s']:.2f} + sys {rec['server_sys_s']:.2f}, {rec['server_processes']} process(es)), wrk CPU {rec['wrk_cpu_s']:.2f} s, "
           f"other CPU {rec['other_cpu_s']:.2f} s, in {rec['wall_s']:.2f} s")
     if p.returncode != 0 or not alive:
