@@ -205,6 +205,27 @@ TEST_CASE("udp sink sends one datagram per record and drops what cannot fit", "[
     ::close(collector);
 }
 
+TEST_CASE("udp sink sends a large batch completely, in order", "[log]") {
+    std::uint16_t port = 0;
+    const int collector = bound_socket(SOCK_DGRAM, port);
+    auto sink = log::make_udp_sink("127.0.0.1", port);
+    REQUIRE(sink);
+    std::string batch;
+    for (int i = 0; i < 150; ++i) batch += "{\"i\":" + std::to_string(i) + "}\n";  // more than one sendmmsg group
+    (*sink)->write(batch);
+    int next = 0;
+    while (next < 150 && readable_within(collector, 2000ms)) {
+        char buf[256];
+        const ssize_t n = ::recv(collector, buf, sizeof buf, 0);
+        REQUIRE(n > 0);
+        CHECK(std::string(buf, static_cast<std::size_t>(n)) == "{\"i\":" + std::to_string(next) + "}");
+        ++next;
+    }
+    CHECK(next == 150);
+    CHECK((*sink)->dropped() == 0);
+    ::close(collector);
+}
+
 TEST_CASE("tcp sink delivers lines and reconnects after the collector closes", "[log]") {
     std::uint16_t port = 0;
     const int listener = bound_socket(SOCK_STREAM, port);
