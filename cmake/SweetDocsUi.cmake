@@ -70,7 +70,7 @@ macro(sweet_embed_docs_ui _sweet_target)
   elseif(_sweet_docs_ui_missing)
     string(REPLACE ";" ", " _sweet_docs_ui_missing "${_sweet_docs_ui_missing}")
     string(CONCAT _sweet_docs_ui_hint "missing in SWEET_DOCS_UI_DIR=${SWEET_DOCS_UI_DIR}: ${_sweet_docs_ui_missing}. "
-           "Install them with `npm ci --ignore-scripts --prefix ${CMAKE_CURRENT_SOURCE_DIR}/src/app/docs-ui` "
+           "Install them with `cd ${CMAKE_CURRENT_SOURCE_DIR}/src/app/docs-ui && npm ci --ignore-scripts` "
            "(scripts/install-deps.sh does it), or point SWEET_DOCS_UI_DIR at a swagger-ui-dist directory")
     if(_sweet_docs_ui_mode STREQUAL "ON")
       message(FATAL_ERROR "SWEET_DOCS_UI=ON but the Swagger UI files are ${_sweet_docs_ui_hint}")
