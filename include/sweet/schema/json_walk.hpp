@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -234,8 +235,21 @@ inline NumberRead read_number(Context& ctx, ondemand::value& v, Number& out) {
         ctx.fail(malformed_scalar(e, *value_start(v)), value_start(v));
         return NumberRead::malformed;
     }
+    const std::string_view token = v.raw_json_token();
+    if (d == -0x1p63 && token.find_first_of(".eE") == std::string_view::npos) {
+        // An integer below INT64_MIN that rounds to it: keep it below, so that it stays out of
+        // every integer type's range rather than becoming INT64_MIN.
+        d = std::nextafter(d, -0x1p64);
+    }
     out = Number(d);
     return NumberRead::ok;
+}
+
+/// The JSON text of the number `v` just read (without the whitespace after it).
+inline std::string_view number_text(ondemand::value& v) noexcept {
+    std::string_view token = v.raw_json_token();
+    while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
+    return token;
 }
 
 /// Reads a value of any JSON type into a json::Value.

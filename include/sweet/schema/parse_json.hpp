@@ -136,6 +136,7 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
         std::int64_t i = 0;
         if (v.get_int64().get(i) == simdjson::SUCCESS) {
             n = Number(i);
+            store_number<Source>(n, out, loc, ErrorInput::number(n), errors);
         } else {
             switch (read_number(ctx, v, n)) {
                 case NumberRead::ok: break;
@@ -147,8 +148,9 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
                         return mismatch(ctx, v, depth, "float_type", "Input should be a valid number", loc);
                     }
             }
+            // The input as sent: exact for integers beyond 64 bits.
+            store_number<Source>(n, out, loc, ErrorInput::json(number_text(v)), errors);
         }
-        store_number<Source>(n, out, loc, ErrorInput::number(n), errors);
         return true;
     } else if constexpr (std::is_enum_v<M>) {
         std::string_view s;
