@@ -84,6 +84,18 @@ TEST_CASE("parse reads every kind of value", "[json][parse]") {
     CHECK(parse_ok(" \t\r\n{ \"a\" : [ 1 , 2 ] }\n\t \r") == Value(Object{{"a", Array{1, 2}}}));
 }
 
+TEST_CASE("parse: top-level scalars with surrounding whitespace", "[json][parse]") {
+    // simdjson 3.0.1 refuses a top-level literal followed by much whitespace; parse trims it.
+    CHECK(parse_ok(" true\r\n  ") == true);
+    CHECK(parse_ok("\r\n false\r\n  \t ") == false);
+    CHECK(parse_ok("null" + std::string(100, ' ')) == nullptr);
+    CHECK(parse_ok("12" + std::string(2000, '\n')) == 12);
+    CHECK(parse_ok("  -1.5e3  ") == -1500.0);
+    CHECK(parse_ok("\t\"s\" \n") == "s");
+    CHECK(parse_ok("[1]" + std::string(100, ' ')) == Value(Array{1}));
+    CHECK(parse_error("true" + std::string(50, ' ') + "x").offset == 54);
+}
+
 TEST_CASE("parse decodes every escape and keeps UTF-8", "[json][parse]") {
     CHECK(parse_ok(R"("\"\\\/\b\f\n\r\t")") == "\"\\/\b\f\n\r\t");
     // Every control character through a \u escape, and back out through the writer.
@@ -141,6 +153,24 @@ TEST_CASE("parse keeps integers exact and doubles correctly rounded", "[json][pa
     CHECK(parse_ok("2.2250738585072011e-308") == 2.2250738585072011e-308);
     CHECK(parse_ok("1.7976931348623157e308") == 1.7976931348623157e308);
     CHECK(parse_ok("0.30000000000000004") == 0.30000000000000004);
+    // More than 19 significant digits (simdjson 3.0.1's get_number would give 0.0 for these).
+    CHECK(parse_ok("10000000000000000.000") == 1e16);
+    CHECK(parse_ok("[1.797693134806231571e+308]")[0] == 1.7976931348062316e308);
+    CHECK(parse_ok("0.1000000000000000055511151231257827") == 0.1);
+    CHECK(parse_ok("[3.14159265358979323846264338327950288]")[0] == 3.141592653589793);
+    CHECK(parse_ok("-0.000000000000000000000000000001234") == -1.234e-30);
+    CHECK(parse_ok("[0." + std::string(318, '0') + "123456789012345678901]")[0] == 1.23456789012345678901e-319);
+    CHECK(parse_ok("-0." + std::string(400, '0') + "1") == -0.0);  // underflow keeps the sign
+    CHECK(std::signbit(*parse_ok("-0." + std::string(400, '0') + "1").as_double()));
+    CHECK(parse_ok("0." + std::string(1500, '1')) == 0.1111111111111111);  // top level, > 1082 characters
+    // Exponents of 20 digits or more are valid JSON too.
+    CHECK(parse_ok("1e000000000000000000001") == 10.0);
+    CHECK(parse_ok("[0e99999999999999999999999]")[0] == 0.0);
+    CHECK(parse_ok("1e-99999999999999999999999") == 0.0);
+    CHECK(parse_error("-1e99999999999999999999").offset == 0);
+    CHECK(parse_error("[1e0000000000000000000000x]").offset == 1);
+    CHECK(parse_error(std::string(25, '1') + "x").offset == 0);
+    CHECK(parse_error(std::string(25, '1') + " x").offset == 26);
     // Too large for a double: no JSON text could write it back.
     CHECK(parse_error("1e400").reason.find("invalid number") != std::string::npos);
     CHECK(parse_error("[-1e400]").offset == 1);
@@ -156,7 +186,8 @@ TEST_CASE("parse refuses malformed numbers and literals", "[json][parse]") {
                          Case{"-", 0}, Case{"[-]", 1}, Case{"[+1]", 1}, Case{"1.0e+", 0}, Case{"1e", 0}, Case{"0x10", 0},
                          Case{"[1x]", 1}, Case{"NaN", 0}, Case{"[Infinity]", 1}, Case{"-Infinity", 0}, Case{"tru", 0},
                          Case{"truex", 0}, Case{"falsey", 0}, Case{"nulll", 0}, Case{"[nul]", 1}, Case{"[True]", 1},
-                         Case{"{\"a\":nulll}", 5}, Case{"undefined", 0}}) {
+                         Case{"{\"a\":nulll}", 5}, Case{"undefined", 0}, Case{"[1\"a\"]", 1}, Case{"[1\"a\",2]", 1},
+                         Case{"[true\"a\"]", 1}, Case{"[12345678901234567890123\"a\"]", 1}, Case{"{\"a\":1\"b\"}", 5}}) {
         INFO(c.text);
         CHECK(parse_error(c.text).offset == c.offset);
     }
