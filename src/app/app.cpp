@@ -4,6 +4,7 @@
 #include "sweet/app/app.hpp"
 
 #include <exception>
+#include <new>
 
 #include <fmt/format.h>
 
@@ -26,14 +27,19 @@ App::App(ServerConfig config) : config_(std::move(config)) {
 
 App::~App() = default;
 
-void App::add_bound_route(http::Method method, std::string_view pattern, Handler handler) {
-    const auto id = static_cast<routing::RouteId>(handlers_.size());
+void App::add_endpoint(http::Method method, std::string_view pattern, std::unique_ptr<Endpoint> endpoint) {
+    const auto id = static_cast<routing::RouteId>(endpoints_.size());
     Result<void> added = router_.add(method, pattern, id);
     if (!added && setup_error_.empty()) {
         setup_error_ = fmt::format("route {} {}: {}", http::method_name(method), pattern, added.error().message);
     }
-    handlers_.push_back(std::move(handler));
+    if (endpoint->registry == nullptr) endpoint->registry = &registry_;
+    endpoints_.push_back(std::move(endpoint));
     routes_.emplace_back(method, std::string(pattern));
+}
+
+void App::add_bound_route(http::Method method, std::string_view pattern, Handler handler) {
+    add_endpoint(method, pattern, std::make_unique<PlainEndpoint>(std::move(handler)));
 }
 
 App& App::add_route(http::Method method, std::string pattern, Handler handler) {
@@ -42,7 +48,7 @@ App& App::add_route(http::Method method, std::string pattern, Handler handler) {
 }
 
 App& App::use(Middleware middleware) {
-    middleware_.push_back(std::move(middleware));
+    hooks_.on_request.push_back(std::move(middleware));
     return *this;
 }
 
@@ -53,6 +59,23 @@ App& App::on_error(ErrorHandler handler) {
 
 Result<void> App::validate() {
     if (!setup_error_.empty()) return Error{500, setup_error_, {}};
+    // Dependencies: every provider, route and hook is bound now, so a missing provider is a
+    // start-up error rather than a failing request.
+    if (Result<void> started = registry_.start(); !started) return started;
+    for (const auto& registry : registries_) {
+        if (Result<void> started = registry.start(); !started) return started;
+    }
+    for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+        if (std::string problem = endpoints_[i]->bind(*endpoints_[i]->registry); !problem.empty()) {
+            return Error{500, fmt::format("{} {}: {}", http::method_name(routes_[i].first), routes_[i].second, problem), {}};
+        }
+    }
+    for (auto& binder : hook_binders_) {
+        if (std::string problem = binder(registry_); !problem.empty()) return Error{500, problem, {}};
+    }
+    wants_after_response_ = !hooks_.after_response.empty();
+    for (const auto& endpoint : endpoints_) wants_after_response_ = wants_after_response_ || endpoint->has_after_response;
+
     // Methods the app serves anywhere, for `OPTIONS *`.
     all_methods_ = http::MethodSet{};
     all_methods_.add(http::Method::options);
@@ -77,47 +100,103 @@ Result<void> App::validate() {
 }
 
 Response App::handle(Request& req) {
-    try {
-        for (auto& middleware : middleware_) {
-            Result<Step> step = middleware(req);
-            if (!step) return render_error(req, step.error());
-            if (step->responded()) return std::move(step->response());
+    // Per-request state lives in the arena (released with the request) so after_response can
+    // find the route; request-scoped dependencies live on this stack frame.
+    di::RequestScope scope;
+    void* memory = req.arena().allocate(sizeof(di::RequestContext), alignof(di::RequestContext));
+    auto* context = new (memory) di::RequestContext{&scope, nullptr};
+    req.set_context(context);
+    Endpoint* endpoint = nullptr;
+    Response res;
+    // Exceptions become a logged 500 that reveals nothing; it still passes through on_response
+    // (CORS, request id...) like any other response.
+    const auto guarded = [&](auto&& step) {
+        try {
+            step();
+        } catch (const std::exception& e) {
+            res = render_error_for(req, Error::internal(fmt::format("exception: {}", e.what())), endpoint);
+            return false;
+        } catch (...) {
+            res = render_error_for(req, Error::internal("non-standard exception"), endpoint);
+            return false;
         }
-        if (req.method() == http::Method::other) {
-            // RFC 9110 section 9.1: a method the server does not know is 501, not 405.
-            return render_error(req, Error::client(501, fmt::format("method {} is not implemented", req.method_name())));
-        }
-        if (req.method() == http::Method::options && req.raw_path() == "*") {
-            return Response::empty(204).set_header("Allow", allow_header(all_methods_));  // the server as a whole
-        }
-        std::string_view params[routing::kMaxParams];
-        routing::MatchResult unmatched{};
-        unmatched.kind = routing::MatchResult::Kind::not_found;
+        return true;
+    };
+    guarded([&] { res = run_chain(req, endpoint); });
+    context->endpoint = endpoint;
+    guarded([&] { finish_response(req, res, endpoint); });  // if a hook throws, its 500 is sent as is
+    context->scope = nullptr;  // `scope` ends here: request-scoped instances are destroyed now
+    return res;
+}
+
+Response App::run_chain(Request& req, Endpoint*& matched) {
+    // 1. Routing (first, so every hook can read the route).
+    std::string_view params[routing::kMaxParams];
+    routing::MatchResult m{};
+    m.kind = routing::MatchResult::Kind::not_found;
+    TableBase* table_hit = nullptr;
+    const bool known_method = req.method() != http::Method::other;
+    const bool asterisk = req.method() == http::Method::options && req.raw_path() == "*";
+    if (known_method && !asterisk) {
+        routing::MatchResult unmatched = m;
         for (auto& table : tables_) {
-            routing::MatchResult m = table->match(req.method(), req.path(), params);
-            if (m.kind == routing::MatchResult::Kind::found) {
-                req.set_route(m.pattern, m.param_names, {params, m.param_count});
-                return finish(req, table->dispatch(m.route, req));
+            routing::MatchResult t = table->match(req.method(), req.path(), params);
+            if (t.kind == routing::MatchResult::Kind::found) {
+                m = t;
+                table_hit = table.get();
+                break;
             }
-            if (m.kind == routing::MatchResult::Kind::method_not_allowed) unmatched = m;
+            if (t.kind == routing::MatchResult::Kind::method_not_allowed) unmatched = t;
         }
-        routing::MatchResult m = router_.match(req.method(), req.path(), params);
-        if (m.kind == routing::MatchResult::Kind::found) {
-            req.set_route(m.pattern, m.param_names, {params, m.param_count});
-            return finish(req, handlers_[m.route](req));
+        if (table_hit == nullptr) {
+            m = router_.match(req.method(), req.path(), params);
+            if (m.kind == routing::MatchResult::Kind::found) {
+                matched = endpoints_[m.route].get();
+            } else if (m.kind == routing::MatchResult::Kind::not_found) {
+                m = unmatched;
+            }
         }
-        if (m.kind == routing::MatchResult::Kind::not_found) m = unmatched;
-        return answer_unmatched(req, m);
-    } catch (const std::exception& e) {
-        return render_error(req, Error::internal(fmt::format("exception: {}", e.what())));
-    } catch (...) {
-        return render_error(req, Error::internal("non-standard exception"));
+        if (m.kind == routing::MatchResult::Kind::found) req.set_route(m.pattern, m.param_names, {params, m.param_count});
+    }
+    // 2. App-wide on_request hooks, for every request.
+    if (!hooks_.on_request.empty()) {
+        Result<Step> step = detail::AppHooks::run(hooks_.on_request, req);
+        if (!step) return render_error_for(req, step.error(), matched);
+        if (step->responded()) return std::move(step->response());
+    }
+    // 3. The route's chain, or the answer for an unmatched request.
+    if (!known_method) {
+        // RFC 9110 section 9.1: a method the server does not know is 501, not 405.
+        return render_error(req, Error::client(501, fmt::format("method {} is not implemented", req.method_name())));
+    }
+    if (asterisk) return Response::empty(204).set_header("Allow", allow_header(all_methods_));  // the server as a whole
+    if (table_hit != nullptr) {
+        Result<Response> result = table_hit->dispatch(m.route, req);
+        if (result) return std::move(result).value();
+        return render_error(req, result.error());
+    }
+    if (matched != nullptr) {
+        Result<Response> result = matched->run(req, hooks_);
+        if (result) return std::move(result).value();
+        return render_error_for(req, result.error(), matched);
+    }
+    return answer_unmatched(req, m);
+}
+
+void App::finish_response(Request& req, Response& res, Endpoint* endpoint) {
+    // Inside-out: the route's and group's hooks, then the app's.
+    if (endpoint != nullptr && endpoint->has_on_response) endpoint->on_response(req, res, *this);
+    for (auto& hook : hooks_.on_response) {
+        Result<void> r = hook(req, res);
+        if (!r) res = render_error_for(req, r.error(), endpoint);
     }
 }
 
-Response App::finish(Request& req, Result<Response> result) {
-    if (result) return std::move(result).value();
-    return render_error(req, result.error());
+void App::after_response(Request& req, const Response& res, const ResponseInfo& info) {
+    auto* context = static_cast<di::RequestContext*>(req.context());
+    auto* endpoint = context != nullptr ? static_cast<Endpoint*>(context->endpoint) : nullptr;
+    if (endpoint != nullptr && endpoint->has_after_response) endpoint->after_response(req, res, info);
+    for (auto& hook : hooks_.after_response) hook(req, res, info);
 }
 
 Response App::answer_unmatched(Request& req, const routing::MatchResult& m) {
@@ -144,10 +223,18 @@ std::string App::allow_header(http::MethodSet methods) {
     return allow;
 }
 
-Response App::render_error(Request& req, const Error& error) {
+Response App::render_error_for(Request& req, const Error& error, Endpoint* endpoint) {
     if (error.status >= 500) {
         log::error("{} {} failed with {}: {}", req.method_name(), req.target(), error.status,
                    error.detail.empty() ? error.message : error.detail);
+    }
+    if (endpoint != nullptr && endpoint->has_on_error) {
+        try {
+            Response out;
+            if (endpoint->on_error(req, error, out)) return out;
+        } catch (...) {
+            log::error("a route's error handler threw while handling {} {}", req.method_name(), req.target());
+        }
     }
     try {
         return error_handler_(req, error);
@@ -157,5 +244,7 @@ Response App::render_error(Request& req, const Error& error) {
         return Response::text("Internal Server Error\n", 500);
     }
 }
+
+Response App::render_error(Request& req, const Error& error) { return render_error_for(req, error, nullptr); }
 
 }  // namespace sweet

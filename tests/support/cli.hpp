@@ -10,7 +10,8 @@
 namespace sweet_support {
 
 /// Applies `--host`, `--port`, `--workers`, `--backend` and the limit/timeout flags to `c`.
-/// Exits with a message on an unknown flag.
+/// Exits with a message on an unknown flag. Flags a server reads itself can be skipped by
+/// passing them in `own` (they are left for the caller).
 inline sweet::ServerConfig parse_cli(int argc, char** argv, sweet::ServerConfig c) {
     using namespace std::chrono;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -32,6 +33,11 @@ inline sweet::ServerConfig parse_cli(int argc, char** argv, sweet::ServerConfig 
         else if (flag == "--keepalive-timeout") c.keepalive_timeout = milliseconds(num());
         else if (flag == "--drain-timeout") c.drain_timeout = milliseconds(num());
         else if (flag == "--pin") c.pin_workers = num() != 0;
+        else if (flag == "--openapi-path") c.openapi_path = std::string_view(v) == "off" ? "" : v;
+        else if (flag == "--docs-path") c.docs_path = std::string_view(v) == "off" ? "" : v;
+        else if (flag == "--forbid-unknown") c.forbid_unknown_fields = num() != 0;
+        else if (flag == "--max-validation-errors") c.max_validation_errors = num();
+        else if (flag == "--json-max-depth") c.json_max_depth = num();
         else { fmt::print(stderr, "unknown flag {}\n", flag); std::exit(2); }
     }
     return c;

@@ -9,22 +9,34 @@
 ///     return app.run();
 ///
 /// What runs when, for each request (docs/lifecycle.md has the full page):
-///   1. middleware, in `use()` order: each may continue, answer early, or fail with an Error;
-///   2. routing: 404 / 405 (with Allow) / automatic OPTIONS and HEAD, else the route's handler
-///      with its path parameters converted to the declared types (422 when they do not convert);
-///   3. any Error or exception from 1-2 goes to the error handler (`on_error`), which makes the
-///      response; exceptions are logged and become a 500 that reveals nothing.
+///   1. routing: the route is found (404 / 405 / automatic OPTIONS and HEAD otherwise);
+///   2. app-wide on_request hooks (`use()` adds one), for every request, also unmatched ones;
+///   3. the route's chain (endpoint.hpp): group and route on_request, body checks,
+///      pre_validation, validation of path/query/header/body parameters (one 422 listing every
+///      failure), pre_handler, the handler with its dependencies;
+///   4. any Error from 2-3 goes to the innermost on_error (route, group, else the app's);
+///      exceptions are logged and become a 500 that reveals nothing;
+///   5. on_response hooks, inside-out (route, group, app), on every response;
+///   6. the response is written; after_response hooks run, inside-out.
+///   Request-scoped dependencies are destroyed after step 5.
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "sweet/app/config.hpp"
+#include "sweet/app/dependencies.hpp"
+#include "sweet/app/endpoint.hpp"
+#include "sweet/app/hooks.hpp"
 #include "sweet/app/middleware.hpp"
+#include "sweet/app/route_options.hpp"
+#include "sweet/app/typed_params.hpp"
 #include "sweet/http/server.hpp"
 #include "sweet/routing/handler_binding.hpp"
 #include "sweet/routing/route_table.hpp"
@@ -35,10 +47,13 @@ namespace sweet {
 /// A handler registered at run time: it reads path parameters with `req.param("name")`.
 using Handler = routing::BoundHandler;
 
+template <routing::FixedString Prefix, class GroupHooks>
+class Group;
+
 /// A Sweet application: register routes and middleware, then `run()`.
 /// Handlers and middleware are shared by all worker threads and may run concurrently: keep
 /// them free of unsynchronised shared state (per-worker state belongs in thread_local or DI).
-class App final : public http::RequestHandler {
+class App final : public http::RequestHandler, private detail::ErrorRenderer {
 public:
     /// An app that will serve with `config`.
     explicit App(ServerConfig config = {});
@@ -46,33 +61,39 @@ public:
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
-    // ---- routes ---------------------------------------------------------------------------
+    // ---- routes ----------------------------------------------------------------------------
     /// Registers `handler` for `Method` and the compile-time pattern `Pattern`. The handler
-    /// takes `Request&` then one argument per path parameter, in order, of the declared type;
-    /// a mismatch does not compile.
-    template <http::Method Method, routing::FixedString Pattern, class F>
-    App& route(F&& handler) {
-        add_bound_route(Method, Pattern.view(), routing::bind_handler<Pattern>(std::forward<F>(handler)));
-        return *this;
+    /// takes `Request&`, then one argument per path parameter in order, of the declared type,
+    /// then any of `Body<T>`, `Query<T>`, `Headers<T>` and dependencies (`T&`). A mismatch
+    /// does not compile. `extras` are any of `RouteOptions`, `sweet::hooks(...)` and
+    /// `sweet::responds<T>(status)`.
+    template <http::Method Method, routing::FixedString Pattern, class F, class... Extras>
+    App& route(F&& handler, Extras&&... extras) {
+        return add_typed_route<Method, Pattern>(NoHooks{}, registry_, std::forward<F>(handler), std::forward<Extras>(extras)...);
     }
     /// GET route (HEAD is answered automatically from it).
-    template <routing::FixedString Pattern, class F>
-    App& get(F&& handler) { return route<http::Method::get, Pattern>(std::forward<F>(handler)); }
+    template <routing::FixedString Pattern, class F, class... Extras>
+    App& get(F&& handler, Extras&&... extras) { return route<http::Method::get, Pattern>(std::forward<F>(handler), std::forward<Extras>(extras)...); }
     /// POST route.
-    template <routing::FixedString Pattern, class F>
-    App& post(F&& handler) { return route<http::Method::post, Pattern>(std::forward<F>(handler)); }
+    template <routing::FixedString Pattern, class F, class... Extras>
+    App& post(F&& handler, Extras&&... extras) { return route<http::Method::post, Pattern>(std::forward<F>(handler), std::forward<Extras>(extras)...); }
     /// PUT route.
-    template <routing::FixedString Pattern, class F>
-    App& put(F&& handler) { return route<http::Method::put, Pattern>(std::forward<F>(handler)); }
+    template <routing::FixedString Pattern, class F, class... Extras>
+    App& put(F&& handler, Extras&&... extras) { return route<http::Method::put, Pattern>(std::forward<F>(handler), std::forward<Extras>(extras)...); }
     /// PATCH route.
-    template <routing::FixedString Pattern, class F>
-    App& patch(F&& handler) { return route<http::Method::patch, Pattern>(std::forward<F>(handler)); }
+    template <routing::FixedString Pattern, class F, class... Extras>
+    App& patch(F&& handler, Extras&&... extras) { return route<http::Method::patch, Pattern>(std::forward<F>(handler), std::forward<Extras>(extras)...); }
     /// DELETE route.
-    template <routing::FixedString Pattern, class F>
-    App& del(F&& handler) { return route<http::Method::del, Pattern>(std::forward<F>(handler)); }
+    template <routing::FixedString Pattern, class F, class... Extras>
+    App& del(F&& handler, Extras&&... extras) { return route<http::Method::del, Pattern>(std::forward<F>(handler), std::forward<Extras>(extras)...); }
     /// OPTIONS route (without one, OPTIONS is answered with 204 and Allow).
-    template <routing::FixedString Pattern, class F>
-    App& options(F&& handler) { return route<http::Method::options, Pattern>(std::forward<F>(handler)); }
+    template <routing::FixedString Pattern, class F, class... Extras>
+    App& options(F&& handler, Extras&&... extras) { return route<http::Method::options, Pattern>(std::forward<F>(handler), std::forward<Extras>(extras)...); }
+
+    /// A route group: routes under `Prefix` that share `hooks` (composed at compile time into
+    /// each route) and can have their own providers. Groups nest: `api.group<"/v1">(...)`.
+    template <routing::FixedString Prefix, class... H>
+    Group<Prefix, Hooks<H...>> group(Hooks<H...> hooks = {});
 
     /// Registers a route whose pattern is known only at run time. An invalid or conflicting
     /// pattern is reported by `validate()` and makes `run()` fail at start-up.
@@ -86,11 +107,41 @@ public:
         return *this;
     }
 
-    // ---- middleware and errors ------------------------------------------------------------
-    /// Appends a middleware; they run in the order added, before routing.
+    // ---- hooks, middleware and errors --------------------------------------------------------
+    /// Appends an app-wide on_request hook (a middleware); they run in the order added.
     App& use(Middleware middleware);
+    /// Adds an app-wide hook for each phase; `f` takes the phase's parameters, then dependencies.
+    template <class F>
+    App& on_request(F&& f) { return add_hooks(hooks(sweet::on_request(std::forward<F>(f)))); }
+    /// App-wide pre_validation hook (runs inside every route's chain).
+    template <class F>
+    App& pre_validation(F&& f) { return add_hooks(hooks(sweet::pre_validation(std::forward<F>(f)))); }
+    /// App-wide pre_handler hook (runs inside every route's chain).
+    template <class F>
+    App& pre_handler(F&& f) { return add_hooks(hooks(sweet::pre_handler(std::forward<F>(f)))); }
+    /// App-wide on_response hook: runs last on every response, errors included.
+    template <class F>
+    App& on_response(F&& f) { return add_hooks(hooks(sweet::on_response(std::forward<F>(f)))); }
+    /// App-wide after_response hook: runs once every response is written.
+    template <class F>
+    App& after_response(F&& f) { return add_hooks(hooks(sweet::after_response(std::forward<F>(f)))); }
+    /// Installs every hook of a bundle app-wide (an on_error in it replaces the error handler).
+    template <class... H>
+    App& add_hooks(Hooks<H...> bundle) {
+        std::apply([this](auto&... h) { (install(std::move(h)), ...); }, bundle.list);
+        return *this;
+    }
     /// Replaces the error handler (turns an Error into a response).
     App& on_error(ErrorHandler handler);
+
+    // ---- dependencies --------------------------------------------------------------------------
+    /// Registers how to make a `T` for handlers and hooks that ask for one (see dependencies.hpp):
+    /// `app.provide<Db>(sweet::per_worker([] { return Db(); }))`.
+    template <class T, class F>
+    App& provide(ProviderSpec<F> spec) {
+        registry_.add(di::key_of<T>(), di::make_provider<T>(std::move(spec)));
+        return *this;
+    }
 
     // ---- running --------------------------------------------------------------------------
     /// Checks the route set: the first problem (invalid pattern, conflict, overlap between a
@@ -106,8 +157,36 @@ public:
     /// The configuration in force.
     [[nodiscard]] const ServerConfig& config() const noexcept { return config_; }
 
-    /// http::RequestHandler: middleware, routing, handler, errors (see the file comment).
+    /// http::RequestHandler: the lifecycle (see the file comment).
     Response handle(Request& request) override;
+    /// http::RequestHandler: true when any after_response hook exists.
+    [[nodiscard]] bool wants_after_response() const noexcept override { return wants_after_response_; }
+    /// http::RequestHandler: runs the after_response hooks, inside-out.
+    void after_response(Request& request, const Response& response, const ResponseInfo& info) override;
+
+    /// Registers a typed route with group hooks `group_hooks` and providers from `registry`
+    /// (what `route` and groups use).
+    template <http::Method Method, routing::FixedString Pattern, class GroupHooks, class F, class... Extras>
+    App& add_typed_route(const GroupHooks& group_hooks, di::Registry& registry, F&& handler, Extras&&... extras) {
+        using Fn = std::decay_t<F>;
+        static_cast<void>(&routing::check_route_handler<Pattern, Fn, true>);  // instantiated for its diagnostics
+        if constexpr (routing::handler_fits_route_v<Pattern, Fn, true>) {
+            static_assert(((is_hooks_v<std::decay_t<Extras>> || std::is_same_v<std::decay_t<Extras>, RouteOptions> ||
+                            is_responds_v<std::decay_t<Extras>>) && ...),
+                          "after the handler, a route takes sweet::RouteOptions{...}, sweet::hooks(...) and sweet::responds<T>(status)");
+            RouteOptions options;
+            (take_extra(options, extras), ...);
+            auto all_hooks = group_hooks + (NoHooks{} + ... + as_hooks(extras));
+            auto endpoint = make_endpoint<Pattern>(Fn(std::forward<F>(handler)), std::move(all_hooks), std::move(options));
+            endpoint->registry = &registry;
+            add_endpoint(Method, Pattern.view(), std::move(endpoint));
+        }
+        return *this;
+    }
+    /// A new providers registry that falls back to `parent` (for a group), owned by the app.
+    di::Registry& new_registry(const di::Registry& parent) { return registries_.emplace_back(&parent); }
+    /// The app's own providers.
+    [[nodiscard]] di::Registry& registry() noexcept { return registry_; }
 
 private:
     struct TableBase {
@@ -129,23 +208,79 @@ private:
         Table table;
     };
 
+    template <routing::FixedString Pattern, class Fn, class... H>
+    static std::unique_ptr<Endpoint> make_endpoint(Fn fn, Hooks<H...> hooks, RouteOptions options) {
+        return std::make_unique<detail::RouteEndpoint<Pattern, Fn, H...>>(std::move(fn), std::move(hooks), std::move(options));
+    }
+    template <class E>
+    static auto as_hooks(const E& extra) {
+        if constexpr (is_hooks_v<E>) {
+            return extra;
+        } else {
+            return NoHooks{};
+        }
+    }
+    template <class E>
+    static void take_extra(RouteOptions& options, E& extra) {
+        if constexpr (std::is_same_v<std::decay_t<E>, RouteOptions>) options = extra;
+    }
+    template <class H>
+    void install(H hook);
+
+    void add_endpoint(http::Method method, std::string_view pattern, std::unique_ptr<Endpoint> endpoint);
     void add_bound_route(http::Method method, std::string_view pattern, Handler handler);
-    Response finish(Request& req, Result<Response> result);
-    Response render_error(Request& req, const Error& error);
+    Response render_error(Request& req, const Error& error) override;
+    Response render_error_for(Request& req, const Error& error, Endpoint* endpoint);
+    Response run_chain(Request& req, Endpoint*& matched);
+    void finish_response(Request& req, Response& res, Endpoint* endpoint);
+
     Response answer_unmatched(Request& req, const routing::MatchResult& m);
     static std::string allow_header(http::MethodSet methods);
 
     ServerConfig config_;
     routing::Router router_;
-    std::vector<Handler> handlers_;
+    std::vector<std::unique_ptr<Endpoint>> endpoints_;
     std::vector<std::unique_ptr<TableBase>> tables_;
     std::vector<std::pair<http::Method, std::string>> routes_;  // for overlap checks and docs
-    std::vector<Middleware> middleware_;
+    detail::AppHooks hooks_;
+    std::vector<UniqueFunction<std::string(const di::Registry&)>> hook_binders_;  // app-wide hooks' dependencies
+    di::Registry registry_;
+    std::deque<di::Registry> registries_;  // groups' (stable addresses)
     ErrorHandler error_handler_;
+    bool wants_after_response_ = false;
+
+
     std::string setup_error_;
     http::MethodSet all_methods_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<std::uint16_t> bound_port_{0};
 };
 
+template <class H>
+void App::install(H hook) {
+    auto bound = std::make_shared<detail::BoundHook<H>>(detail::BoundHook<H>{std::move(hook), {}});
+    hook_binders_.emplace_back([bound](const di::Registry& r) { return bound->deps.bind(r, "an app-wide hook"); });
+    if constexpr (H::phase == HookPhase::on_request || H::phase == HookPhase::pre_validation || H::phase == HookPhase::pre_handler) {
+        detail::RequestHook fn = [bound](Request& req) { return detail::call_request_hook(*bound, req); };
+        if constexpr (H::phase == HookPhase::on_request) hooks_.on_request.push_back(std::move(fn));
+        if constexpr (H::phase == HookPhase::pre_validation) hooks_.pre_validation.push_back(std::move(fn));
+        if constexpr (H::phase == HookPhase::pre_handler) hooks_.pre_handler.push_back(std::move(fn));
+    } else if constexpr (H::phase == HookPhase::on_response) {
+        hooks_.on_response.push_back([bound](Request& req, Response& res) -> Result<void> {
+            if constexpr (std::is_void_v<decltype((*bound)(req, res))>) {
+                (*bound)(req, res);
+                return {};
+            } else {
+                return (*bound)(req, res);
+            }
+        });
+    } else if constexpr (H::phase == HookPhase::after_response) {
+        hooks_.after_response.push_back([bound](Request& req, const Response& res, const ResponseInfo& info) { (*bound)(req, res, info); });
+    } else {
+        error_handler_ = [bound](Request& req, const Error& e) { return (*bound)(req, e); };
+    }
+}
+
 }  // namespace sweet
+
+#include "sweet/app/group.hpp"

@@ -44,6 +44,18 @@ struct ServerConfig {
     std::chrono::milliseconds linger_timeout{2'000};      ///< wait for the client's FIN after a closing response
     std::chrono::milliseconds drain_timeout{10'000};      ///< on SIGTERM/SIGINT, in-flight requests get this long
 
+    // ---- typed requests (JSON bodies, query and header parameters) -----------------------------
+    bool forbid_unknown_fields = false;     ///< a JSON body field the schema does not declare is a 422 (else ignored); a schema's own `.forbid_unknown()` wins
+    std::size_t json_max_depth = 64;        ///< nesting deeper than this is a 400
+    std::size_t max_validation_errors = 100;  ///< a 422 lists at most this many failures
+
+    // ---- API docs -------------------------------------------------------------------------------
+    std::string openapi_path = "/openapi.json";  ///< the OpenAPI 3.1 document; "" turns it off
+    std::string docs_path = "/docs";             ///< the interactive docs page (served offline); "" turns it off
+    std::string api_title = "Sweet API";         ///< `info.title` of the OpenAPI document
+    std::string api_version = "0.1.0";           ///< `info.version` of the OpenAPI document
+    std::string api_description{};               ///< `info.description` (CommonMark)
+
     // ---- misc ---------------------------------------------------------------------------------
     std::string server_name = "sweet";  ///< `Server` header value; "" omits the header
     bool handle_signals = true;         ///< run() handles SIGTERM/SIGINT (graceful drain) and ignores SIGPIPE

@@ -238,7 +238,7 @@ template <class... Deps>
 class DependencyList {
 public:
     /// Resolves each type in `registry`; the missing ones as text naming `who`, or "".
-    std::string bind(const Registry& registry, std::string_view who) {
+    std::string bind([[maybe_unused]] const Registry& registry, [[maybe_unused]] std::string_view who) {
         std::string problem;
         std::size_t i = 0;
         ((providers_[i] = registry.find(key_of<Deps>()),

@@ -12,6 +12,7 @@
 #include "sweet/core/ascii.hpp"
 #include "sweet/core/unique_function.hpp"
 #include "sweet/http/status.hpp"
+#include "sweet/json/serialize.hpp"
 
 namespace sweet {
 
@@ -84,6 +85,16 @@ public:
     /// A body that is already JSON text, sent as `application/json`.
     static Response json_text(std::string json, int status = 200) {
         return Response(status, "application/json", std::move(json));
+    }
+    /// `value` serialized as JSON (`application/json`): structs with a schema, containers,
+    /// numbers, strings, `json::Value`; see sweet/json/serialize.hpp. Invalid UTF-8 in strings
+    /// becomes U+FFFD.
+    template <json::Serializable T>
+    static Response json(const T& value, int status = 200) {
+        Response r(status, "application/json", {});
+        json::Writer writer(r.body_);
+        json::write(writer, value);
+        return r;
     }
     /// No body (204 by default).
     static Response empty(int status = 204) { return Response(status); }

@@ -43,4 +43,13 @@ struct FixedString {
 template <std::size_t N>
 FixedString(const char (&)[N]) -> FixedString<N>;
 
+/// `A` followed by `B`, as one fixed string (a group's prefix and a route's pattern).
+template <FixedString A, FixedString B>
+consteval auto concat() {
+    char buffer[A.size() + B.size() + 1] = {};
+    for (std::size_t i = 0; i < A.size(); ++i) buffer[i] = A.value[i];
+    for (std::size_t i = 0; i < B.size(); ++i) buffer[A.size() + i] = B.value[i];
+    return FixedString<A.size() + B.size() + 1>(buffer);
+}
+
 }  // namespace sweet::routing

@@ -204,13 +204,38 @@ enum class HandlerMismatch : std::uint8_t {
     first_parameter,
     parameter_count,
     parameter_type,
+    extra_parameter,
+};
+
+/// Customization point of the app layer: true for parameter types it fills after the path
+/// parameters (`Body<T>`, `Query<T>`, `Headers<T>`).
+template <class T>
+struct IsExtraHandlerParam : std::false_type {};
+
+/// True when handler parameter `P`, after the path parameters, can be filled by the app: a
+/// typed parameter (by value or const reference) or a dependency (a reference to a class).
+template <class P>
+inline constexpr bool is_extra_handler_param_v =
+    IsExtraHandlerParam<std::remove_cvref_t<P>>::value ||
+    (std::is_lvalue_reference_v<P> && std::is_class_v<std::remove_cvref_t<P>> &&
+     !std::is_same_v<std::remove_cvref_t<P>, Request> && !detail::is_string_param_v<std::remove_cvref_t<P>>);
+
+/// Reports handler parameter `Position` (0 = the first after `Request&`), which comes after the
+/// path parameters of `Route` but is nothing the app can fill.
+template <FixedString Route, std::size_t Position, class HandlerParameter>
+struct ExtraHandlerParameterCheck {
+    static constexpr bool is_body_query_headers_or_dependency = is_extra_handler_param_v<HandlerParameter>;
+    static_assert(is_body_query_headers_or_dependency,
+                  "after its path parameters, a handler takes only sweet::Body<T>, sweet::Query<T>, sweet::Headers<T> "
+                  "or dependencies by reference (T&); this parameter is none of them (or the route pattern declares "
+                  "fewer path parameters than the handler takes)");
 };
 
 namespace detail {
 
 /// Decides, from traits alone, whether handler type `F` fits `Route` (checks in order: the
 /// pattern, then the signature's shape, then each parameter).
-template <FixedString Route, class F>
+template <FixedString Route, class F, bool AllowExtras = false>
 consteval HandlerMismatch find_handler_mismatch() {
     constexpr const ParsedPattern& pattern = parsed_pattern_v<Route>;
     if constexpr (!pattern.ok()) {
@@ -227,13 +252,18 @@ consteval HandlerMismatch find_handler_mismatch() {
         } else if constexpr (!std::is_same_v<typename Sig::template arg<0>, Request&> &&
                              !std::is_same_v<typename Sig::template arg<0>, const Request&>) {
             return HandlerMismatch::first_parameter;
-        } else if constexpr (Sig::arity - 1 != pattern.param_count) {
+        } else if constexpr (Sig::arity - 1 < pattern.param_count || (!AllowExtras && Sig::arity - 1 != pattern.param_count)) {
             return HandlerMismatch::parameter_count;
         } else {
             const bool fits = []<std::size_t... I>(std::index_sequence<I...>) {
                 return (true && ... && parameter_fits_v<parsed_pattern_v<Route>.params[I].type, typename Sig::template arg<I + 1>>);
-            }(std::make_index_sequence<Sig::arity - 1>{});
-            return fits ? HandlerMismatch::none : HandlerMismatch::parameter_type;
+            }(std::make_index_sequence<parsed_pattern_v<Route>.param_count>{});
+            if (!fits) return HandlerMismatch::parameter_type;
+            constexpr std::size_t kPath = parsed_pattern_v<Route>.param_count;
+            const bool extras_fit = []<std::size_t... I>(std::index_sequence<I...>) {
+                return (true && ... && is_extra_handler_param_v<typename Sig::template arg<kPath + I + 1>>);
+            }(std::make_index_sequence<Sig::arity - 1 - kPath>{});
+            return extras_fit ? HandlerMismatch::none : HandlerMismatch::extra_parameter;
         }
     }
 }
@@ -241,16 +271,19 @@ consteval HandlerMismatch find_handler_mismatch() {
 }  // namespace detail
 
 /// True when handler type `F` fits `Route`. Pure: it reports nothing (see `check_route_handler`).
-template <FixedString Route, class F>
-inline constexpr bool handler_fits_route_v = detail::find_handler_mismatch<Route, std::remove_cvref_t<F>>() == HandlerMismatch::none;
+/// With `AllowExtras`, parameters after the path parameters may be typed parameters and
+/// dependencies (the app's routes); without, there must be none (route tables, `bind_handler`).
+template <FixedString Route, class F, bool AllowExtras = false>
+inline constexpr bool handler_fits_route_v =
+    detail::find_handler_mismatch<Route, std::remove_cvref_t<F>, AllowExtras>() == HandlerMismatch::none;
 
 /// Reports, as compile errors that read like sentences, the first way handler type `F` does not
 /// fit `Route` (each parameter with a wrong type is reported). Instantiate it by taking its
 /// address, `static_cast<void>(&check_route_handler<Route, F>)`; never call it: its body is
 /// invalid exactly when there is something to report.
-template <FixedString Route, class F>
+template <FixedString Route, class F, bool AllowExtras = false>
 constexpr void check_route_handler() noexcept {
-    constexpr HandlerMismatch mismatch = detail::find_handler_mismatch<Route, F>();
+    constexpr HandlerMismatch mismatch = detail::find_handler_mismatch<Route, F, AllowExtras>();
     if constexpr (mismatch == HandlerMismatch::invalid_pattern) {
         static_cast<void>(sizeof(RoutePatternCheck<Route>));
     } else if constexpr (mismatch == HandlerMismatch::unreadable_signature) {
@@ -267,7 +300,16 @@ constexpr void check_route_handler() noexcept {
         using Sig = HandlerSignature<F>;
         []<std::size_t... I>(std::index_sequence<I...>) {
             (static_cast<void>(sizeof(RouteParameterTypeCheck<Route, I, detail::param_token<Route, I>(), typename Sig::template arg<I + 1>>)), ...);
-        }(std::make_index_sequence<Sig::arity - 1>{});
+        }(std::make_index_sequence<parsed_pattern_v<Route>.param_count>{});
+    } else if constexpr (mismatch == HandlerMismatch::extra_parameter) {
+        using Sig = HandlerSignature<F>;
+        constexpr std::size_t kPath = parsed_pattern_v<Route>.param_count;
+        []<std::size_t... I>(std::index_sequence<I...>) {
+            ((is_extra_handler_param_v<typename Sig::template arg<kPath + I + 1>>
+                  ? void()
+                  : static_cast<void>(sizeof(ExtraHandlerParameterCheck<Route, kPath + I, typename Sig::template arg<kPath + I + 1>>))),
+             ...);
+        }(std::make_index_sequence<Sig::arity - 1 - kPath>{});
     }
 }
 
@@ -453,8 +495,10 @@ inline bool is_uuid(std::string_view s) noexcept {
 
 /// Converts `text` (route parameter `name` of type `Type`) into `out`; on failure records the
 /// error in FastAPI's words and returns false.
-template <ParamType Type, class T>
-bool convert_param(std::string_view name, std::string_view text, T& out, ValidationErrors& errors) {
+/// `Errors` is anything with `add(type, name, msg, input[, ctx_key, ctx_value])`, like
+/// `ValidationErrors` (the app adapts its body/query/header collector to it).
+template <ParamType Type, class T, class Errors>
+bool convert_param(std::string_view name, std::string_view text, T& out, Errors& errors) {
     if constexpr (Type == ParamType::string || Type == ParamType::path) {
         out = T(text);
         return true;
