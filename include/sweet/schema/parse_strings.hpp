@@ -88,7 +88,8 @@ inline std::optional<Number> parse_integer(std::string_view s) noexcept {
     if (magnitude == static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1) {
         return Number(std::numeric_limits<std::int64_t>::min());
     }
-    return Number(-static_cast<double>(magnitude));
+    // Below INT64_MIN: as a double, kept below it (the nearest double may be INT64_MIN itself).
+    return Number(std::nextafter(-static_cast<double>(magnitude), -0x1p64));
 }
 
 /// How a decimal number string read.
