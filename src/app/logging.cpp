@@ -5,6 +5,10 @@
 
 #include <chrono>
 
+#include "sweet/http/request.hpp"
+#include "sweet/http/response.hpp"
+#include "sweet/http/server.hpp"
+
 namespace sweet {
 
 Result<void> configure_logging(const LogConfig& config) {

@@ -10,6 +10,9 @@
 
 #include "sweet/app/logging.hpp"
 #include "sweet/http/parser.hpp"
+#include "sweet/http/request.hpp"
+#include "sweet/http/response.hpp"
+#include "sweet/http/server.hpp"
 #include "sweet/net/reactor.hpp"
 
 using namespace sweet;  // `log::` below is sweet::log

@@ -21,12 +21,16 @@
 #include <vector>
 
 #include "sweet/core/result.hpp"
-#include "sweet/http/request.hpp"
-#include "sweet/http/response.hpp"
-#include "sweet/http/server.hpp"
 #include "sweet/log/log.hpp"
 
 namespace sweet {
+
+// Declared only: this header is light enough for config.hpp to include for `LogConfig`.
+class Request;
+class Response;
+namespace http {
+struct ResponseInfo;
+}
 
 /// How an app logs: the process-wide logger settings plus the access log switch. Meant to sit
 /// in `ServerConfig` as `LogConfig log;`.
