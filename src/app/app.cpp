@@ -58,6 +58,10 @@ App& App::on_error(ErrorHandler handler) {
 }
 
 Result<void> App::validate() {
+    if (!builtin_routes_added_) {
+        builtin_routes_added_ = true;
+        add_builtin_routes();
+    }
     if (!setup_error_.empty()) return Error{500, setup_error_, {}};
     // Dependencies: every provider, route and hook is bound now, so a missing provider is a
     // start-up error rather than a failing request.
@@ -75,6 +79,10 @@ Result<void> App::validate() {
     }
     wants_after_response_ = !hooks_.after_response.empty();
     for (const auto& endpoint : endpoints_) wants_after_response_ = wants_after_response_ || endpoint->has_after_response;
+    typed_param_options().parse.unknown_fields =
+        config_.forbid_unknown_fields ? schema::UnknownFields::forbid : schema::UnknownFields::ignore;
+    typed_param_options().parse.max_depth = config_.json_max_depth;
+    typed_param_options().parse.max_errors = config_.max_validation_errors;
 
     // Methods the app serves anywhere, for `OPTIONS *`.
     all_methods_ = http::MethodSet{};

@@ -143,6 +143,10 @@ public:
         return *this;
     }
 
+    // ---- documentation -------------------------------------------------------------------------
+    /// The OpenAPI 3.1 document of every route (what /openapi.json serves).
+    [[nodiscard]] std::string openapi_json();
+
     // ---- running --------------------------------------------------------------------------
     /// Checks the route set: the first problem (invalid pattern, conflict, overlap between a
     /// table and the app's routes) as a readable Error.
@@ -175,10 +179,12 @@ public:
                             is_responds_v<std::decay_t<Extras>>) && ...),
                           "after the handler, a route takes sweet::RouteOptions{...}, sweet::hooks(...) and sweet::responds<T>(status)");
             RouteOptions options;
-            (take_extra(options, extras), ...);
+            std::vector<UniqueFunction<void(OperationDoc&, schema::Components&)>> docs;
+            (take_extra(options, docs, extras), ...);
             auto all_hooks = group_hooks + (NoHooks{} + ... + as_hooks(extras));
             auto endpoint = make_endpoint<Pattern>(Fn(std::forward<F>(handler)), std::move(all_hooks), std::move(options));
             endpoint->registry = &registry;
+            endpoint->docs = std::move(docs);
             add_endpoint(Method, Pattern.view(), std::move(endpoint));
         }
         return *this;
@@ -221,8 +227,18 @@ private:
         }
     }
     template <class E>
-    static void take_extra(RouteOptions& options, E& extra) {
-        if constexpr (std::is_same_v<std::decay_t<E>, RouteOptions>) options = extra;
+    static void take_extra(RouteOptions& options, std::vector<UniqueFunction<void(OperationDoc&, schema::Components&)>>& docs, E& extra) {
+        using T = std::decay_t<E>;
+        if constexpr (std::is_same_v<T, RouteOptions>) {
+            options = extra;
+        } else if constexpr (is_responds_v<T>) {
+            docs.emplace_back([status = extra.status, description = extra.description](OperationDoc& doc, schema::Components& c) {
+                ResponseDoc r{status, description, {}, "application/json"};
+                json::Writer w(r.schema_json);
+                schema::write_json_schema<typename T::type>(w, c);
+                doc.options.responses.push_back(std::move(r));
+            });
+        }
     }
     template <class H>
     void install(H hook);
@@ -233,7 +249,7 @@ private:
     Response render_error_for(Request& req, const Error& error, Endpoint* endpoint);
     Response run_chain(Request& req, Endpoint*& matched);
     void finish_response(Request& req, Response& res, Endpoint* endpoint);
-
+    void add_builtin_routes();
     Response answer_unmatched(Request& req, const routing::MatchResult& m);
     static std::string allow_header(http::MethodSet methods);
 
@@ -248,8 +264,9 @@ private:
     std::deque<di::Registry> registries_;  // groups' (stable addresses)
     ErrorHandler error_handler_;
     bool wants_after_response_ = false;
-
-
+    bool builtin_routes_added_ = false;
+    std::string openapi_cache_;
+    std::once_flag openapi_once_;
     std::string setup_error_;
     http::MethodSet all_methods_;
     std::atomic<bool> stop_requested_{false};

@@ -71,6 +71,32 @@ protected:
     ~ErrorRenderer() = default;
 };
 
+/// Adapts the app's validation errors to the path-parameter converter (loc ["path", name]).
+struct PathErrors {
+    ValidationErrors& errors;  ///< where the errors go
+    /// Records one path parameter error; `ctx_value` is a decimal bound when `ctx_key` is set.
+    void add(std::string_view type, std::string_view name, std::string_view msg, std::string_view input,
+             std::string_view ctx_key = {}, std::string_view ctx_value = {}) {
+        const schema::Location root("path");
+        const schema::Location loc(root, name);
+        if (ctx_key.empty()) {
+            errors.add(type, loc, msg, schema::ErrorInput::string(input));
+            return;
+        }
+        schema::Number bound;
+        if (!ctx_value.empty() && ctx_value[0] == '-') {
+            long long v = 0;
+            std::from_chars(ctx_value.data(), ctx_value.data() + ctx_value.size(), v);
+            bound = schema::Number(v);
+        } else {
+            unsigned long long v = 0;
+            std::from_chars(ctx_value.data(), ctx_value.data() + ctx_value.size(), v);
+            bound = schema::Number(v);
+        }
+        errors.add(type, loc, msg, schema::ErrorInput::string(input), {{ctx_key, schema::ContextValue(bound)}});
+    }
+};
+
 /// How many leading parameters each phase passes a hook (the rest are dependencies).
 constexpr std::size_t fixed_hook_args(HookPhase p) noexcept {
     switch (p) {
@@ -168,12 +194,16 @@ public:
     virtual void after_response(Request& req, const Response& res, const ResponseInfo& info) = 0;
     /// Binds the dependencies of the handler and hooks; the first problem as text, or "".
     virtual std::string bind(const di::Registry& registry) = 0;
+    /// Fills the route's OpenAPI operation (parameters, body, responses).
+    virtual void describe(OperationDoc& doc, schema::Components& components) = 0;
 
     bool has_on_error = false;        ///< skip `on_error` when false
     bool has_on_response = false;     ///< skip `on_response` when false
     bool has_after_response = false;  ///< skip `after_response` when false
     const di::Registry* registry = nullptr;  ///< where its dependencies come from (app or group)
     RouteOptions options;                    ///< docs and per-route limits
+    /// Documentation added at registration (`responds<T>`), applied by `describe`'s caller.
+    std::vector<UniqueFunction<void(OperationDoc&, schema::Components&)>> docs;
 };
 
 /// An endpoint around a handler registered at run time (no typed parameters, no hooks).
@@ -194,6 +224,7 @@ public:
     void on_response(Request&, Response&, detail::ErrorRenderer&) override {}
     void after_response(Request&, const Response&, const ResponseInfo&) override {}
     std::string bind(const di::Registry&) override { return {}; }
+    void describe(OperationDoc&, schema::Components&) override {}
 
 private:
     routing::BoundHandler handler_;
@@ -269,12 +300,12 @@ public:
                                    " path parameters instead of " + std::to_string(kPathCount));
         }
         Slots slots{};
-        routing::ValidationErrors errors;
+        ValidationErrors errors(typed_param_options().parse.max_errors);
         Error failure;
         bool failed = false;
         fill_slots(req, values, slots, errors, failure, failed, std::make_index_sequence<kArgCount>{});
         if (failed) return failure;
-        if (!errors.empty()) return std::move(errors).response();
+        if (!errors.empty()) return Response::json_text(std::move(errors).body(), 422);
 
         if (!app.pre_handler.empty()) {
             if (Result<Step> s = AppHooks::run(app.pre_handler, req); !s || s->responded()) return stopped(std::move(s));
@@ -330,6 +361,10 @@ public:
         return problem;
     }
 
+    void describe(OperationDoc& doc, schema::Components& components) override {
+        describe_params(doc, components, std::make_index_sequence<kArgCount>{});
+    }
+
 private:
     template <class Fn, class Tuple>
     static void reverse_each(Tuple& t, Fn&& fn) {
@@ -353,13 +388,14 @@ private:
     }
 
     template <std::size_t... I>
-    void fill_slots(Request& req, std::span<const std::string_view> values, Slots& slots, routing::ValidationErrors& errors, Error& failure,
+    void fill_slots(Request& req, std::span<const std::string_view> values, Slots& slots, ValidationErrors& errors, Error& failure,
                     bool& failed, std::index_sequence<I...>) {
         [[maybe_unused]] const auto one = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
             if (failed) return;
             if constexpr (kIsPath<J>) {
                 constexpr auto& p = routing::parsed_pattern_v<Route>.params[J];
-                routing::detail::convert_param<p.type>(p.name, values[J], std::get<J>(slots), errors);
+                PathErrors path_errors{errors};
+                routing::detail::convert_param<p.type>(p.name, values[J], std::get<J>(slots), path_errors);
             } else if constexpr (kIsExtra<J>) {
                 if (Result<void> r = TypedParam<std::remove_cvref_t<Param<J>>>::extract(req, std::get<J>(slots), errors); !r) {
                     failure = std::move(r).error();
@@ -385,6 +421,20 @@ private:
             // By-value parameters get the converted value moved in; const& ones bind in place.
             return std::forward<Param<I>>(std::get<I>(slots));
         }
+    }
+
+    template <std::size_t... I>
+    void describe_params(OperationDoc& doc, schema::Components& components, std::index_sequence<I...>) {
+        [[maybe_unused]] const auto one = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+            if constexpr (kIsPath<J>) {
+                constexpr auto& p = routing::parsed_pattern_v<Route>.params[J];
+                doc.parameters.push_back(ParameterDoc{std::string(p.name), "path", path_param_schema(p.type), {}, true});
+            } else if constexpr (kIsExtra<J>) {
+                TypedParam<std::remove_cvref_t<Param<J>>>::describe(doc, components);
+            }
+        };
+        (one(std::integral_constant<std::size_t, I>{}), ...);
+        doc.validates = kArgCount > 0;
     }
 
     F handler_;

@@ -13,28 +13,30 @@
 #include <string>
 #include <vector>
 
+#include "sweet/json/writer.hpp"
 #include "sweet/routing/route_pattern.hpp"
+#include "sweet/schema/schema.hpp"
 
 namespace sweet {
 
 /// A documented response of a route.
 struct ResponseDoc {
     int status = 200;          ///< HTTP status
-    std::string description;   ///< shown in the docs ("" -> the reason phrase)
-    std::string schema_json;   ///< JSON Schema of the body ("" -> no body documented)
+    std::string description{};   ///< shown in the docs ("" -> the reason phrase)
+    std::string schema_json{};   ///< JSON Schema of the body ("" -> no body documented)
     std::string content_type = "application/json";  ///< media type of the body
 };
 
 /// Documentation and limits of one route.
 struct RouteOptions {
-    std::string summary;              ///< one line, shown next to the path in the docs
-    std::string description;          ///< longer text (CommonMark)
-    std::vector<std::string> tags;    ///< groups operations in the docs
-    std::string operation_id;         ///< unique id ("" -> made from method and path)
+    std::string summary{};              ///< one line, shown next to the path in the docs
+    std::string description{};          ///< longer text (CommonMark)
+    std::vector<std::string> tags{};    ///< groups operations in the docs
+    std::string operation_id{};         ///< unique id ("" -> made from method and path)
     bool deprecated = false;          ///< marked deprecated in the docs
     bool include_in_schema = true;    ///< false hides the route from /openapi.json
     std::uint64_t max_body_bytes = 0; ///< 0: the server's max_body_bytes; else a lower limit for this route (413)
-    std::vector<ResponseDoc> responses;  ///< documented responses (see `responds<T>`)
+    std::vector<ResponseDoc> responses{};  ///< documented responses (see `responds<T>`)
 };
 
 /// Documents a response whose body is a `T` (any type with a JSON Schema).
@@ -42,7 +44,7 @@ template <class T>
 struct Responds {
     using type = T;           ///< the body's type
     int status = 200;         ///< HTTP status
-    std::string description;  ///< "" -> the reason phrase
+    std::string description{};  ///< "" -> the reason phrase
 };
 
 template <class T>
@@ -57,20 +59,20 @@ Responds<T> responds(int status = 200, std::string description = {}) {
 
 /// One parameter of an OpenAPI operation.
 struct ParameterDoc {
-    std::string name;         ///< as sent
-    std::string in;           ///< "path", "query" or "header"
-    std::string schema_json;  ///< its JSON Schema
-    std::string description;  ///< from the schema's description
+    std::string name{};         ///< as sent
+    std::string in{};           ///< "path", "query" or "header"
+    std::string schema_json{};  ///< its JSON Schema
+    std::string description{};  ///< from the schema's description
     bool required = false;    ///< path parameters always are
 };
 
 /// One OpenAPI operation (method + path), filled from the route's signature and options.
 struct OperationDoc {
-    std::string method;                   ///< lower-case ("get")
-    std::string path;                     ///< OpenAPI form ("/users/{id}")
+    std::string method{};                   ///< lower-case ("get")
+    std::string path{};                     ///< OpenAPI form ("/users/{id}")
     RouteOptions options;                 ///< summary, tags, documented responses
-    std::vector<ParameterDoc> parameters; ///< path, query and header parameters
-    std::string body_schema_json;         ///< JSON body's schema ("" -> none)
+    std::vector<ParameterDoc> parameters{}; ///< path, query and header parameters
+    std::string body_schema_json{};         ///< JSON body's schema ("" -> none)
     bool body_required = false;           ///< a Body<T> (not optional)
     bool validates = false;               ///< the route can answer 422
 };

@@ -20,14 +20,21 @@
 
 #include <fmt/format.h>
 
+#include "sweet/app/route_options.hpp"
 #include "sweet/core/ascii.hpp"
 #include "sweet/core/result.hpp"
 #include "sweet/http/percent.hpp"
 #include "sweet/http/request.hpp"
+#include "sweet/json/parse.hpp"
+#include "sweet/json/value.hpp"
+#include "sweet/json/writer.hpp"
 #include "sweet/routing/handler_binding.hpp"
+#include "sweet/schema/errors.hpp"
+#include "sweet/schema/schema.hpp"
 
 namespace sweet {
 
+using schema::ValidationErrors;
 
 namespace detail {
 /// Holds the converted value of a typed parameter; `*p` and `p->` reach it.
@@ -78,5 +85,142 @@ struct IsExtraHandlerParam<Headers<T>> : std::true_type {};
 }  // namespace sweet::routing
 
 namespace sweet {
+
+/// Options the app passes to typed parameters (from ServerConfig).
+struct TypedParamOptions {
+    schema::ParseOptions parse;  ///< unknown fields, depth, error count
+};
+
+/// The options in force for the app being served (set by the app at start-up).
+inline TypedParamOptions& typed_param_options() {
+    static TypedParamOptions options;
+    return options;
+}
+
+/// True for `application/json` and `application/<anything>+json`, with any parameters.
+inline bool is_json_media_type(std::string_view content_type) noexcept {
+    const std::size_t semicolon = content_type.find(';');
+    std::string_view type = content_type.substr(0, semicolon);
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    if (ascii_iequals(type, "application/json")) return true;
+    constexpr std::string_view kPrefix = "application/";
+    constexpr std::string_view kSuffix = "+json";
+    return type.size() > kPrefix.size() + kSuffix.size() && ascii_iequals(type.substr(0, kPrefix.size()), kPrefix) &&
+           ascii_iequals(type.substr(type.size() - kSuffix.size()), kSuffix);
+}
+
+template <class T>
+struct TypedParam<Body<T>> {
+    /// 415 unless the body is declared as JSON.
+    static Result<void> check(Request& req) {
+        if (req.body().empty()) return {};  // no body at all: a 422 "missing", like FastAPI
+        const auto type = req.header("Content-Type");
+        if (!type) return Error::client(415, "this route takes a JSON body: send Content-Type: application/json");
+        if (!is_json_media_type(*type)) {
+            return Error::client(415, fmt::format("this route takes a JSON body, not {}", *type));
+        }
+        return {};
+    }
+    /// Parses and validates; malformed JSON is a 400 with the position and the reason.
+    static Result<void> extract(Request& req, Body<T>& out, ValidationErrors& errors) {
+        static_assert(kBodyPadding >= 64, "simdjson reads up to 64 bytes past the body");
+        if (req.body().empty()) {
+            errors.add("missing", schema::Location("body"), "Field required");
+            return {};
+        }
+        if constexpr (std::is_same_v<T, json::Value>) {
+            // Any JSON: parsed strictly, nothing to validate.
+            json::ParseOptions options;
+            options.max_depth = typed_param_options().parse.max_depth;
+            json::ParseResult<json::Value> parsed = json::parse_padded(req.body(), options);
+            if (!parsed) return parsed.error().to_error();
+            out.value = std::move(parsed).value();
+            return {};
+        } else {
+            const schema::BodyOutcome outcome =
+                schema::parse_json(req.body(), true, out.value, errors, typed_param_options().parse);
+            if (outcome.status == schema::BodyStatus::malformed) return outcome.error.to_error();
+            return {};
+        }
+    }
+    /// The request body's schema.
+    static void describe(OperationDoc& doc, schema::Components& components) {
+        doc.body_schema_json.clear();
+        json::Writer w(doc.body_schema_json);
+        schema::write_json_schema<T>(w, components);
+        doc.body_required = true;
+    }
+};
+
+namespace detail {
+/// Calls `fn(decoded value)` for every query parameter named `name` (decoded into the arena).
+template <class Fn>
+void for_each_query_value(Request& req, std::string_view name, Fn&& fn) {
+    std::string_view rest = req.query_string();
+    while (!rest.empty()) {
+        const std::size_t amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        const std::size_t eq = pair.find('=');
+        const std::string_view raw_key = pair.substr(0, eq);
+        const std::string_view raw_value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        const auto key = req.decode_component(raw_key);
+        if (!key || *key != name) continue;
+        if (const auto value = req.decode_component(raw_value)) fn(*value);
+    }
+}
+}  // namespace detail
+
+template <class T>
+struct TypedParam<Query<T>> {
+    /// Nothing to check before validation.
+    static Result<void> check(Request&) { return {}; }
+    /// Converts and validates the query parameters into the struct's fields.
+    static Result<void> extract(Request& req, Query<T>& out, ValidationErrors& errors) {
+        schema::parse_strings(
+            "query",
+            [&req](std::string_view name) -> std::optional<std::string_view> {
+                std::optional<std::string_view> first;
+                detail::for_each_query_value(req, name, [&](std::string_view v) {
+                    if (!first) first = v;
+                });
+                return first;
+            },
+            [&req](std::string_view name, auto&& fn) { detail::for_each_query_value(req, name, fn); }, out.value, errors);
+        return {};
+    }
+    /// One query parameter per field.
+    static void describe(OperationDoc& doc, schema::Components& components) {
+        schema::for_each_parameter<T>(components, [&](std::string_view name, bool required, std::string_view schema_json,
+                                                      std::string_view description) {
+            doc.parameters.push_back(ParameterDoc{std::string(name), "query", std::string(schema_json), std::string(description), required});
+        });
+    }
+};
+
+template <class T>
+struct TypedParam<Headers<T>> {
+    /// Nothing to check before validation.
+    static Result<void> check(Request&) { return {}; }
+    /// Converts and validates the headers into the struct's fields.
+    static Result<void> extract(Request& req, Headers<T>& out, ValidationErrors& errors) {
+        schema::parse_strings(
+            "header", [&req](std::string_view name) { return req.header(name); },
+            [&req](std::string_view name, auto&& fn) {
+                for (const http::Header& h : req.headers()) {
+                    if (ascii_iequals(h.name, name)) fn(h.value);
+                }
+            },
+            out.value, errors);
+        return {};
+    }
+    /// One header parameter per field.
+    static void describe(OperationDoc& doc, schema::Components& components) {
+        schema::for_each_parameter<T>(components, [&](std::string_view name, bool required, std::string_view schema_json,
+                                                      std::string_view description) {
+            doc.parameters.push_back(ParameterDoc{std::string(name), "header", std::string(schema_json), std::string(description), required});
+        });
+    }
+};
 
 }  // namespace sweet
