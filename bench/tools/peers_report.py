@@ -19,9 +19,10 @@ import re
 import sys
 
 SCENARIOS = [("plaintext", "plaintext"), ("pipeline", "plaintext, pipelined x16"), ("json", "json")]
-HOOK_ROUTES = [("hooks0", "GET /hooks0: no hooks"),
-               ("hooks5", "GET /hooks5: group with 5 no-op hooks (compile time)"),
-               ("hooks-app5", "GET /hooks0, server with --app-hooks 5 (5 no-op app-wide hooks, run time)")]
+HOOK_ROUTES = [("hooks0", "GET /hooks0: no hooks", ""),
+               ("hooks5", "GET /hooks5: group with 5 no-op hooks (compile time)", "5 group hooks (compile time)"),
+               ("hooks-app5", "GET /hooks0, server with --app-hooks 5 (5 no-op app-wide hooks, run time)",
+                "5 app-wide hooks (run time)")]
 # The bars (benchmarks, not tests): Sweet's validated route vs Elysia's and FastAPI's, the JSON
 # layer's overhead over the plain JSON hello route, and what five no-op hooks may cost.
 BAR_VS_ELYSIA = 1.5
@@ -105,6 +106,8 @@ def with_derived(r):
     d["user_us_per_req"] = d["server_user_s"] / n * 1e6 if n and d.get("server_user_s") is not None else None
     d["cpu_us_per_req"] = cpu / n * 1e6 if n and cpu else None
     d["wrk_saturated"] = bool(d.get("wrk_cpu_s") and d.get("wall_s") and d["wrk_cpu_s"] >= 0.9 * d["wall_s"])
+    # a run whose answers were not all successful measured something else than the route
+    d["invalid"] = bool(d.get("non2xx") or any((d.get("socket_errors") or {}).values()) or d.get("wrk_exit"))
     return d
 
 
@@ -128,6 +131,7 @@ def combine_rounds(runs):
         "p99_ms": max((d.get("p99_ms") or 0) for d in runs),
         "wrk_saturated": any(d["wrk_saturated"] for d in runs),
         "other_cpu_s": sum(d.get("other_cpu_s") or 0 for d in runs),
+        "invalid": any(d["invalid"] for d in runs),
         "runs": len(runs),
     }
 
@@ -175,11 +179,15 @@ def typed_section(order, wrk, hook_runs, meta):
                         continue
                     r1, r2 = d["rps"] / other["rps"], d["req_per_cpu_s"] / other["req_per_cpu_s"]
                     verdict = "met" if min(r1, r2) >= bar else "MISSED"
+                    if d["invalid"] or other["invalid"]:
+                        verdict = "NOT MEASURED (errors or non-2xx answers, see the notes above)"
                     note = " (Sweet's req/s is wrk's ceiling: a lower bound)" if d["wrk_saturated"] else ""
                     bars.append(f"{s}: validated route >= {bar:g}x {label}: {verdict}: {r1:.2f}x req/s{note}, "
                                 f"{r2:.2f}x req per server CPU-s")
                 if over is not None:
                     verdict = "met" if over < BAR_JSON_OVERHEAD else "MISSED"
+                    if d["invalid"] or j["invalid"]:
+                        verdict = "NOT MEASURED (errors or non-2xx answers, see the notes above)"
                     bars.append(f"{s}: JSON layer overhead < {100 * BAR_JSON_OVERHEAD:.0f}%: {verdict}: {100 * over:.1f}% "
                                 f"(validated {fmt_int(d['req_per_cpu_s'])} vs json {fmt_int(j['req_per_cpu_s'])} req per CPU-s; "
                                 f"server user CPU {d['user_us_per_req']:.2f} vs {j['user_us_per_req']:.2f} us per request)")
@@ -207,7 +215,7 @@ def typed_section(order, wrk, hook_runs, meta):
         for s in servers:
             for mode in ("keep-alive", "pipelined"):
                 base = combine_rounds(hook_runs.get((s, "hooks0", mode), []))
-                for key, label in HOOK_ROUTES:
+                for key, label, short in HOOK_ROUTES:
                     c = combine_rounds(hook_runs.get((s, key, mode), []))
                     if c is None:
                         continue
@@ -223,7 +231,9 @@ def typed_section(order, wrk, hook_runs, meta):
                     if key != "hooks0" and base:
                         worst = max(cost(base, c, "rps") or 0, cost(base, c, "req_per_cpu_s") or 0)
                         verdict = "met" if worst < BAR_HOOKS_COST else "MISSED"
-                        bars.append(f"{s}: {label.split(':')[0] if key == 'hooks5' else 'app-wide hooks'} ({mode}) cost "
+                        if c["invalid"] or base["invalid"]:
+                            verdict = "NOT MEASURED (errors or non-2xx answers, see the notes above)"
+                        bars.append(f"{s}: {short}, {mode}: cost "
                                     f"< {100 * BAR_HOOKS_COST:.0f}%: {verdict}: {fmt_pct(cost(base, c, 'rps'))} req/s, "
                                     f"{fmt_pct(cost(base, c, 'req_per_cpu_s'))} req per CPU-s "
                                     f"(user CPU {fmt_us(base['user_us_per_req'])} -> {fmt_us(c['user_us_per_req'])} us per request)")
