@@ -203,9 +203,8 @@ inline std::optional<ParameterizedValue> parse_parameterized(std::string_view te
     out.value = detail::trim_ows(text.substr(0, i));
     if (out.value.empty()) return std::nullopt;
     for (char c : out.value) {
-        if (c == '"' || static_cast<unsigned char>(c) < 0x21 || c == 0x7F) {
-            if (!is_ows(c)) return std::nullopt;
-        }
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || u == 0x7F || (u < 0x20 && c != '\t')) return std::nullopt;
     }
     while (i < text.size()) {
         ++i;  // past ';'
