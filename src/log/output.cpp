@@ -48,23 +48,18 @@ struct ThreadLog {
     std::uint64_t generation = 0;     // of `sinks`; 0 = not loaded yet
     int worker = -1;                  // >= 0: a worker that flushes once per batch
     bool busy = false;                // inside a sink write or a message format: nested records are dropped
-    std::int64_t cached_second = -1;  // the timestamp's "YYYY-MM-DDTHH:MM:SS" for this second
-    std::string second_prefix;
-    std::string timestamp;
+    std::int64_t cached_second = -1;  // the second `timestamp` holds the date and time of
+    char timestamp[27] = {};          // "YYYY-MM-DDTHH:MM:SS.uuuuuuZ", rewritten in place
 
-    ThreadLog() {
-        buffer.reserve(4096);
-        timestamp.reserve(32);
-    }
+    ThreadLog() { buffer.reserve(4096); }
     ~ThreadLog() { flush(); }
     ThreadLog(const ThreadLog&) = delete;
     ThreadLog& operator=(const ThreadLog&) = delete;
 
-    // Formats "now"; the date and time of day are computed once per second per thread.
+    // Formats "now": the date and time of day once per second, the microseconds every time.
     std::string_view now() {
         using namespace std::chrono;
-        const auto t = system_clock::now();
-        const std::int64_t micros = duration_cast<microseconds>(t.time_since_epoch()).count();
+        const std::int64_t micros = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
         std::int64_t second = micros / 1'000'000;
         std::int64_t fraction = micros % 1'000'000;
         if (fraction < 0) {  // before 1970: keep the fraction positive
@@ -72,19 +67,17 @@ struct ThreadLog {
             --second;
         }
         if (second != cached_second) {
-            second_prefix.clear();
-            append_timestamp(second_prefix, system_clock::time_point(seconds(second)));
-            second_prefix.resize(19);  // drop ".000000Z"
+            std::string text;
+            append_timestamp(text, system_clock::time_point(seconds(second)));
+            if (text.size() != sizeof timestamp) return {};  // a year beyond 9999: no timestamp rather than a wrong one
+            text.copy(timestamp, sizeof timestamp);
             cached_second = second;
         }
-        timestamp.assign(second_prefix);
-        char digits[8] = {'.', '0', '0', '0', '0', '0', '0', 'Z'};
-        for (int i = 6; i >= 1; --i) {
-            digits[i] = static_cast<char>('0' + fraction % 10);
+        for (int i = 25; i >= 20; --i) {
+            timestamp[i] = static_cast<char>('0' + fraction % 10);
             fraction /= 10;
         }
-        timestamp.append(digits, sizeof digits);
-        return timestamp;
+        return {timestamp, sizeof timestamp};
     }
 
     void refresh_sinks() {
