@@ -40,7 +40,8 @@ struct ObjectAccess;
 }
 
 /// A JSON object: members in insertion order, each name at most once. Lookups are linear scans,
-/// which beat hashing for the small objects requests carry.
+/// which beat hashing for the small objects requests carry. (Member functions are defined after
+/// `Value`, which they need complete.)
 class Object {
 public:
     /// One name/value pair.
@@ -56,18 +57,18 @@ public:
     Object(std::initializer_list<Member> members);
 
     /// Number of members.
-    [[nodiscard]] std::size_t size() const noexcept { return members_.size(); }
+    [[nodiscard]] std::size_t size() const noexcept;
     /// True when there are no members.
-    [[nodiscard]] bool empty() const noexcept { return members_.empty(); }
+    [[nodiscard]] bool empty() const noexcept;
     /// Reserves room for `n` members.
-    void reserve(std::size_t n) { members_.reserve(n); }
+    void reserve(std::size_t n);
 
     /// The value of member `name`, or nullptr.
     [[nodiscard]] const Value* find(std::string_view name) const noexcept;
     /// The value of member `name`, or nullptr.
     [[nodiscard]] Value* find(std::string_view name) noexcept;
     /// True when a member is called `name`.
-    [[nodiscard]] bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
+    [[nodiscard]] bool contains(std::string_view name) const noexcept;
     /// The value of member `name`, appended as null when absent.
     Value& operator[](std::string_view name);
     /// Sets member `name` to `value` (in place when present, else appended); returns it.
@@ -76,13 +77,13 @@ public:
     bool erase(std::string_view name);
 
     /// Members in order.
-    [[nodiscard]] iterator begin() noexcept { return members_.begin(); }
+    [[nodiscard]] iterator begin() noexcept;
     /// End of the members.
-    [[nodiscard]] iterator end() noexcept { return members_.end(); }
+    [[nodiscard]] iterator end() noexcept;
     /// Members in order.
-    [[nodiscard]] const_iterator begin() const noexcept { return members_.begin(); }
+    [[nodiscard]] const_iterator begin() const noexcept;
     /// End of the members.
-    [[nodiscard]] const_iterator end() const noexcept { return members_.end(); }
+    [[nodiscard]] const_iterator end() const noexcept;
 
     /// Equal when both have the same names with equal values, in any order (as JSON objects are
     /// unordered).
@@ -230,6 +231,17 @@ private:
 
     std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double, std::string, Array, Object> data_{nullptr};
 };
+
+// Object's members are defined here, where Value is complete (std::pair<std::string, Value>
+// needs it; clang instantiates the vector's members at their first use).
+inline std::size_t Object::size() const noexcept { return members_.size(); }
+inline bool Object::empty() const noexcept { return members_.empty(); }
+inline void Object::reserve(std::size_t n) { members_.reserve(n); }
+inline bool Object::contains(std::string_view name) const noexcept { return find(name) != nullptr; }
+inline Object::iterator Object::begin() noexcept { return members_.begin(); }
+inline Object::iterator Object::end() noexcept { return members_.end(); }
+inline Object::const_iterator Object::begin() const noexcept { return members_.begin(); }
+inline Object::const_iterator Object::end() const noexcept { return members_.end(); }
 
 inline const Value* Object::find(std::string_view name) const noexcept {
     for (const Member& member : members_) {
