@@ -128,7 +128,7 @@ public:
     /// Installs every hook of a bundle app-wide (an on_error in it replaces the error handler).
     template <class... H>
     App& add_hooks(Hooks<H...> bundle) {
-        std::apply([this](auto&... h) { (install(std::move(h)), ...); }, bundle.list);
+        std::apply([&](auto&... h) { (install(std::move(h)), ...); }, bundle.list);
         return *this;
     }
     /// Replaces the error handler (turns an Error into a response).

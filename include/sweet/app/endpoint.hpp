@@ -71,32 +71,6 @@ protected:
     ~ErrorRenderer() = default;
 };
 
-/// Adapts the app's validation errors to the path-parameter converter (loc ["path", name]).
-struct PathErrors {
-    ValidationErrors& errors;  ///< where the errors go
-    /// Records one path parameter error; `ctx_value` is a decimal bound when `ctx_key` is set.
-    void add(std::string_view type, std::string_view name, std::string_view msg, std::string_view input,
-             std::string_view ctx_key = {}, std::string_view ctx_value = {}) {
-        const schema::Location root("path");
-        const schema::Location loc(root, name);
-        if (ctx_key.empty()) {
-            errors.add(type, loc, msg, schema::ErrorInput::string(input));
-            return;
-        }
-        schema::Number bound;
-        if (!ctx_value.empty() && ctx_value[0] == '-') {
-            long long v = 0;
-            std::from_chars(ctx_value.data(), ctx_value.data() + ctx_value.size(), v);
-            bound = schema::Number(v);
-        } else {
-            unsigned long long v = 0;
-            std::from_chars(ctx_value.data(), ctx_value.data() + ctx_value.size(), v);
-            bound = schema::Number(v);
-        }
-        errors.add(type, loc, msg, schema::ErrorInput::string(input), {{ctx_key, schema::ContextValue(bound)}});
-    }
-};
-
 /// How many leading parameters each phase passes a hook (the rest are dependencies).
 constexpr std::size_t fixed_hook_args(HookPhase p) noexcept {
     switch (p) {
@@ -394,7 +368,7 @@ private:
             if (failed) return;
             if constexpr (kIsPath<J>) {
                 constexpr auto& p = routing::parsed_pattern_v<Route>.params[J];
-                PathErrors path_errors{errors};
+                routing::PathErrors path_errors{errors};
                 routing::detail::convert_param<p.type>(p.name, values[J], std::get<J>(slots), path_errors);
             } else if constexpr (kIsExtra<J>) {
                 if (Result<void> r = TypedParam<std::remove_cvref_t<Param<J>>>::extract(req, std::get<J>(slots), errors); !r) {

@@ -26,6 +26,7 @@
 #include "sweet/http/response.hpp"
 #include "sweet/routing/fixed_string.hpp"
 #include "sweet/routing/route_pattern.hpp"
+#include "sweet/schema/errors.hpp"
 
 namespace sweet::routing {
 
@@ -317,106 +318,31 @@ constexpr void check_route_handler() noexcept {
 // Parameter conversion and the 422 body
 // ---------------------------------------------------------------------------------------------
 
-namespace detail {
-
-/// Appends `s` as a JSON string. Bytes that are not valid UTF-8 (a decoded path may hold any
-/// byte) become U+FFFD so the body is always valid JSON.
-inline void append_json_string(std::string& out, std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            switch (c) {
-                case '"': out.append("\\\""); break;
-                case '\\': out.append("\\\\"); break;
-                case '\n': out.append("\\n"); break;
-                case '\r': out.append("\\r"); break;
-                case '\t': out.append("\\t"); break;
-                case '\b': out.append("\\b"); break;
-                case '\f': out.append("\\f"); break;
-                default:
-                    if (c < 0x20) {
-                        out.append("\\u00");
-                        out.push_back(kHex[c >> 4]);
-                        out.push_back(kHex[c & 0xF]);
-                    } else {
-                        out.push_back(static_cast<char>(c));
-                    }
-            }
-            ++i;
-            continue;
-        }
-        // Length and allowed second-byte range of a well-formed sequence (Unicode table 3-7),
-        // which rules out overlong forms, surrogates and code points above U+10FFFF.
-        std::size_t len = 0;
-        unsigned char lo = 0x80;
-        unsigned char hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        }
-        bool valid = len != 0 && i + len <= s.size();
-        for (std::size_t k = 1; valid && k < len; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            valid = k == 1 ? (b >= lo && b <= hi) : (b >= 0x80 && b <= 0xBF);
-        }
-        if (valid) {
-            out.append(s.substr(i, len));
-            i += len;
-        } else {
-            out.append("\\ufffd");
-            ++i;
-        }
-    }
-    out.push_back('"');
-}
-
-}  // namespace detail
-
-/// Collects path parameter conversion errors and turns them into FastAPI's 422 body:
-/// `{"detail":[{"type":...,"loc":["path",name],"msg":...,"input":...}, ...]}`.
-/// Allocates nothing until the first error.
-class ValidationErrors {
-public:
-    /// Records one error. `ctx_key`/`ctx_value` add `"ctx":{key:value}` (value is JSON already).
+/// Records path parameter conversion errors in the shared 422 collector (body, query and
+/// header errors land in the same one), with loc ["path", name].
+struct PathErrors {
+    schema::ValidationErrors& errors;  ///< where the errors go
+    /// Records one error; `ctx_value` is a decimal bound when `ctx_key` is set.
     void add(std::string_view type, std::string_view name, std::string_view msg, std::string_view input,
              std::string_view ctx_key = {}, std::string_view ctx_value = {}) {
-        body_.append(body_.empty() ? "{\"detail\":[" : ",");
-        body_.append("{\"type\":");
-        detail::append_json_string(body_, type);
-        body_.append(",\"loc\":[\"path\",");
-        detail::append_json_string(body_, name);
-        body_.append("],\"msg\":");
-        detail::append_json_string(body_, msg);
-        body_.append(",\"input\":");
-        detail::append_json_string(body_, input);
-        if (!ctx_key.empty()) {
-            body_.append(",\"ctx\":{");
-            detail::append_json_string(body_, ctx_key);
-            body_.push_back(':');
-            body_.append(ctx_value);
-            body_.push_back('}');
+        const schema::Location root("path");
+        const schema::Location loc(root, name);
+        if (ctx_key.empty()) {
+            errors.add(type, loc, msg, schema::ErrorInput::string(input));
+            return;
         }
-        body_.push_back('}');
+        schema::Number bound;
+        if (!ctx_value.empty() && ctx_value[0] == '-') {
+            long long v = 0;
+            std::from_chars(ctx_value.data(), ctx_value.data() + ctx_value.size(), v);
+            bound = schema::Number(v);
+        } else {
+            unsigned long long v = 0;
+            std::from_chars(ctx_value.data(), ctx_value.data() + ctx_value.size(), v);
+            bound = schema::Number(v);
+        }
+        errors.add(type, loc, msg, schema::ErrorInput::string(input), {{ctx_key, schema::ContextValue(bound)}});
     }
-
-    /// True when nothing was recorded.
-    [[nodiscard]] bool empty() const noexcept { return body_.empty(); }
-
-    /// The 422 response (call only when not empty).
-    [[nodiscard]] Response response() && { return Response::json_text(std::move(body_).append("]}"), 422); }
-
-private:
-    std::string body_;
 };
 
 namespace detail {
@@ -495,10 +421,8 @@ inline bool is_uuid(std::string_view s) noexcept {
 
 /// Converts `text` (route parameter `name` of type `Type`) into `out`; on failure records the
 /// error in FastAPI's words and returns false.
-/// `Errors` is anything with `add(type, name, msg, input[, ctx_key, ctx_value])`, like
-/// `ValidationErrors` (the app adapts its body/query/header collector to it).
-template <ParamType Type, class T, class Errors>
-bool convert_param(std::string_view name, std::string_view text, T& out, Errors& errors) {
+template <ParamType Type, class T>
+bool convert_param(std::string_view name, std::string_view text, T& out, PathErrors& errors) {
     if constexpr (Type == ParamType::string || Type == ParamType::path) {
         out = T(text);
         return true;
@@ -595,12 +519,13 @@ Result<Response> invoke_route_handler(F& handler, Request& req) {
         return [&]<std::size_t... I>(std::index_sequence<I...>) -> Result<Response> {
             // Default-constructed holders (all accepted types are cheap to default-construct).
             std::tuple<std::remove_cvref_t<typename Sig::template arg<I + 1>>...> converted{};
-            ValidationErrors errors;
+            schema::ValidationErrors errors;
+            [[maybe_unused]] PathErrors path_errors{errors};
             // Every parameter is converted (no short-circuit) so the 422 lists all bad values.
             (detail::convert_param<parsed_pattern_v<Route>.params[I].type>(parsed_pattern_v<Route>.params[I].name,
-                                                                            values[I], std::get<I>(converted), errors),
+                                                                            values[I], std::get<I>(converted), path_errors),
              ...);
-            if (!errors.empty()) return std::move(errors).response();
+            if (!errors.empty()) return Response::json_text(std::move(errors).body(), 422);
             // forward<Arg>: by-value parameters get moved-in values, const& parameters bind in place.
             return std::invoke(handler, req, std::forward<typename Sig::template arg<I + 1>>(std::get<I>(converted))...);
         }(std::make_index_sequence<kCount>{});
