@@ -20,6 +20,7 @@
 #   HOOK_ROUNDS=1      how many times the hooks scenario's runs are repeated (alternating)
 #   REPORT_NAME=peers  the report is bench/results/$REPORT_NAME-<date>.md
 #   SKIP_BUILD=0       1: use the existing build/bench-release/bench/sweet_bench_server
+#   BUILD_JOBS=2       parallel compile jobs of that build (the machine is shared)
 #   WARMUP=2           seconds of wrk before each measured run (not measured)
 #   PIPELINE_DEPTH=16  requests per write in the pipelined scenario
 #   IDLE_CONNS=10000   connections of the idle-RSS measurement (0 skips it)
@@ -42,6 +43,7 @@ SERVERS=${SERVERS:-"sweet nginx h2o elysia fastify fastapi"}
 SCENARIOS=${SCENARIOS:-"plaintext pipeline json validated hooks"}
 HOOK_ROUNDS=${HOOK_ROUNDS:-1}
 REPORT_NAME=${REPORT_NAME:-peers}
+BUILD_JOBS=${BUILD_JOBS:-2}
 SKIP_BUILD=${SKIP_BUILD:-0}
 WARMUP=${WARMUP:-2}
 PIPELINE_DEPTH=${PIPELINE_DEPTH:-16}
@@ -62,6 +64,7 @@ die() { log "error: $*"; exit 2; }
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be an integer (seconds)"
 [[ $IDLE_CONNS =~ ^[0-9]+$ ]] || die "IDLE_CONNS must be an integer"
 [[ $NICE =~ ^-?[0-9]+$ ]] || die "NICE must be an integer"
+[[ $BUILD_JOBS =~ ^[0-9]+$ && $BUILD_JOBS -gt 0 ]] || die "BUILD_JOBS must be a positive integer"
 [[ $HOOK_ROUNDS =~ ^[0-9]+$ && $HOOK_ROUNDS -gt 0 ]] || die "HOOK_ROUNDS must be a positive integer"
 [[ $REPORT_NAME =~ ^[A-Za-z0-9_.-]+$ ]] || die "REPORT_NAME must be a plain file-name part (letters, digits, . _ -)"
 for sc in $SCENARIOS; do
@@ -223,8 +226,10 @@ if wants sweet; then
       for e in "${ENTRIES[@]}"; do [[ $e == sweet-* ]] && fail "$e" all "bench/servers/sweet_bench_server.cpp does not exist yet: not built"; done
     else
       log "building sweet_bench_server (Release) in build/bench-release"
-      if ! { cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWEET_BUILD_TESTS=OFF &&
-             cmake --build "$BUILD_DIR" --target sweet_bench_server; } >"$RAW/build.log" 2>&1; then
+      LAUNCHER=()
+      command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+      if ! { cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWEET_BUILD_TESTS=OFF "${LAUNCHER[@]}" &&
+             cmake --build "$BUILD_DIR" --target sweet_bench_server --parallel "$BUILD_JOBS"; } >"$RAW/build.log" 2>&1; then
         tail -n 20 "$RAW/build.log" >&2
         for e in "${ENTRIES[@]}"; do [[ $e == sweet-* ]] && fail "$e" all "build failed (see bench/results/raw/$STAMP/build.log)"; done
       fi

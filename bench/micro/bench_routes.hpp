@@ -1,0 +1,79 @@
+#pragma once
+/// @file bench_routes.hpp
+/// The routes of Sweet's benchmark server, shared by the server bench/run-peers.sh measures
+/// (bench/servers/sweet_bench_server.cpp) and the in-process micro-benchmarks of the same routes
+/// (bench/micro/app_handle_bench.cpp):
+///
+///     GET  /plaintext            "Hello, World!" (text/plain), as every peer serves it
+///     GET  /json                 {"message":"Hello, World!"}, the plain JSON hello route
+///     POST /validated/{id:int}   the validated route: Body<Order> -> OrderReceipt (bench_order.hpp)
+///     GET  /hooks0               "Hello, World!" through a typed route without hooks
+///     GET  /hooks5               the same inside a group with five no-op hooks, one per phase
+///
+/// plus, on request, N no-op app-wide hooks (`--app-hooks N` of the server).
+
+#include <sweet/sweet.hpp>
+
+#include <cstdint>
+#include <utility>
+
+#include "bench_order.hpp"
+
+namespace sweet_bench {
+
+/// Keeps the compiler from deleting a hook that does nothing: an empty asm statement that claims
+/// to read `p` and touch memory. It costs no instruction, but the hook's call stays in the route's
+/// code, so the benchmarks measure the hook machinery rather than nothing.
+inline void opaque_use(const void* p) { asm volatile("" : : "r"(p) : "memory"); }
+
+/// Five no-op hooks, one for each phase a request goes through.
+inline auto five_noop_hooks() {
+    return sweet::hooks(sweet::on_request([](sweet::Request& req) { opaque_use(&req); }),
+                        sweet::pre_validation([](sweet::Request& req) { opaque_use(&req); }),
+                        sweet::pre_handler([](sweet::Request& req) { opaque_use(&req); }),
+                        sweet::on_response([](sweet::Request&, sweet::Response& res) { opaque_use(&res); }),
+                        sweet::after_response(
+                            [](sweet::Request&, const sweet::Response& res, const sweet::ResponseInfo&) { opaque_use(&res); }));
+}
+
+/// The most app-wide no-op hooks `add_app_hooks` installs (one per phase).
+inline constexpr unsigned kMaxAppHooks = 5;
+
+/// Installs the first `count` (at most kMaxAppHooks) of on_request, pre_validation, pre_handler,
+/// on_response and after_response as no-op app-wide hooks (stored type-erased, run time).
+inline void add_app_hooks(sweet::App& app, unsigned count) {
+    if (count >= 1) app.on_request([](sweet::Request& req) { opaque_use(&req); });
+    if (count >= 2) app.pre_validation([](sweet::Request& req) { opaque_use(&req); });
+    if (count >= 3) app.pre_handler([](sweet::Request& req) { opaque_use(&req); });
+    if (count >= 4) app.on_response([](sweet::Request&, sweet::Response& res) { opaque_use(&res); });
+    if (count >= 5) {
+        app.after_response([](sweet::Request&, const sweet::Response& res, const sweet::ResponseInfo&) { opaque_use(&res); });
+    }
+}
+
+/// Registers every route of the benchmark server on `app`, and `app_hooks` app-wide hooks.
+inline void add_bench_routes(sweet::App& app, unsigned app_hooks) {
+    // A compile-time route table: the trie is built by the compiler.
+    app.mount(sweet::routes(
+        sweet::routing::get<"/plaintext">([](sweet::Request&) { return sweet::Response::text("Hello, World!"); }),
+        sweet::routing::get<"/json">([](sweet::Request&) { return sweet::Response::json_text(R"({"message":"Hello, World!"})"); })));
+
+    app.post<"/validated/{id:int}">([](sweet::Request&, std::int64_t id, sweet::Body<Order> order) {
+        return sweet::Response::json(receipt_for(id, std::move(*order)));
+    });
+
+    app.get<"/hooks0">([](sweet::Request&) { return sweet::Response::text("Hello, World!"); });
+    app.group<"">(five_noop_hooks()).get<"/hooks5">([](sweet::Request&) { return sweet::Response::text("Hello, World!"); });
+
+    add_app_hooks(app, app_hooks);
+}
+
+/// `config` without the OpenAPI document and the docs page: the benchmarks measure serving, not
+/// documentation (the server's --openapi-path and --docs-path flags can still turn them on).
+inline sweet::ServerConfig bench_config(sweet::ServerConfig config) {
+    config.openapi_path.clear();
+    config.docs_path.clear();
+    return config;
+}
+
+}  // namespace sweet_bench
