@@ -109,10 +109,16 @@ public:
         text_[size_++] = '"';
         append_hex(bytes.size());
         text_[size_++] = '-';
+        hash_start_ = size_;
         append_hex(hash);
         text_[size_++] = '"';
     }
+    /// The tag, quotes included.
     [[nodiscard]] std::string_view view() const noexcept { return {text_.data(), size_}; }
+    /// Only the hash, in hex: short, URL-safe, and different for every version of the bytes.
+    [[nodiscard]] std::string_view hash_hex() const noexcept {
+        return size_ == 0 ? std::string_view{} : std::string_view(text_.data() + hash_start_, size_ - 1 - hash_start_);
+    }
 
 private:
     void append_hex(std::uint64_t value) noexcept {
@@ -127,6 +133,7 @@ private:
 
     std::array<char, 2 + 16 + 1 + 16> text_{};  // "<size>-<hash>" with quotes
     std::size_t size_ = 0;
+    std::size_t hash_start_ = 0;
 };
 
 /// The assets with their entity tags, computed on first use (thread-safe static init).
@@ -236,7 +243,7 @@ std::optional<Asset> find(std::string_view name) noexcept {
     for (std::size_t i = 0; i < kAssetCount; ++i) {
         const RawAsset& raw = assets.raw[i];
         if (raw.name != name) continue;
-        return Asset{raw.content_type, raw.bytes, assets.etags[i].view(), raw.gzip_bytes,
+        return Asset{raw.content_type, raw.bytes, assets.etags[i].view(), assets.etags[i].hash_hex(), raw.gzip_bytes,
                      raw.gzip_bytes.empty() ? std::string_view{} : assets.gzip_etags[i].view()};
     }
     return std::nullopt;
@@ -259,26 +266,35 @@ std::optional<Response> asset_response(const Request& request, std::string_view 
     }
     // RFC 9110 section 15.4.5: a 304 carries the ETag, Cache-Control and Vary a 200 would.
     response.set_header("ETag", std::string(etag));
-    response.set_header("Cache-Control", "no-cache");
+    // A URL naming this very version (the page's ?v=) can be kept for good: another build
+    // has another URL. Any other URL may outlive the file, so it is revalidated each time.
+    const std::optional<std::string_view> version = request.query("v");
+    const bool versioned = version && *version == asset->version;
+    response.set_header("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "no-cache");
     if (has_variants) response.set_header("Vary", "Accept-Encoding");
     return response;
 }
 
 std::string page(std::string_view title, std::string_view openapi_url, std::string_view assets_base) {
     const std::string t = html_escape(title);
-    const std::string base = html_escape(assets_base);
     const std::string url = html_escape(openapi_url);
+    // "<base>/<name>?v=<version>", HTML-escaped: the version makes the URL cacheable for good.
+    const auto asset_url = [base = html_escape(assets_base)](std::string_view name) {
+        std::string out = base + "/" + std::string(name);
+        if (const std::optional<Asset> asset = find(name)) out += "?v=" + std::string(asset->version);
+        return out;
+    };
     std::string html;
     html += "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     html += "<title>" + t + " - docs</title>\n";
-    html += "<link rel=\"icon\" type=\"image/png\" href=\"" + base + "/favicon-32x32.png\">\n";
-    html += "<link rel=\"stylesheet\" href=\"" + base + "/swagger-ui.css\">\n</head>\n<body>\n";
+    html += "<link rel=\"icon\" type=\"image/png\" href=\"" + asset_url("favicon-32x32.png") + "\">\n";
+    html += "<link rel=\"stylesheet\" href=\"" + asset_url("swagger-ui.css") + "\">\n</head>\n<body>\n";
     // The document's URL goes through a data attribute so no user text lands inside a script.
     html += "<div id=\"sweet-docs\" data-openapi=\"" + url + "\" hidden></div>\n";
     html += "<div id=\"swagger-ui\"></div>\n";
-    html += "<script src=\"" + base + "/swagger-ui-bundle.js\"></script>\n";
-    html += "<script src=\"" + base + "/sweet-docs.js\"></script>\n</body>\n</html>\n";
+    html += "<script src=\"" + asset_url("swagger-ui-bundle.js") + "\"></script>\n";
+    html += "<script src=\"" + asset_url("sweet-docs.js") + "\"></script>\n</body>\n</html>\n";
     return html;
 }
 
