@@ -4,6 +4,7 @@
 
 #include "sweet/json/utf8.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <bit>
@@ -111,11 +112,20 @@ void append_double(std::string& out, double v) {
     }
     // The longest shortest-round-trip double is 24 characters ("-2.2250738585072014e-308").
     char buf[32];
-    const auto written = fmt::format_to_n(buf, sizeof buf, "{}", v);
-    const std::string_view text(buf, written.size);
-    out.append(text);
+    char* end = fmt::format_to(buf, FMT_COMPILE("{}"), v);
     // fmt writes integral values without a fraction ("1"); keep them floating-point on reading.
-    if (text.find_first_of(".eE") == std::string_view::npos) out.append(".0", 2);
+    bool integral = true;
+    for (const char* p = buf; p != end; ++p) {
+        if (*p == '.' || *p == 'e') {
+            integral = false;
+            break;
+        }
+    }
+    if (integral) {
+        *end++ = '.';
+        *end++ = '0';
+    }
+    out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
 void append_integer(std::string& out, std::int64_t v) {
