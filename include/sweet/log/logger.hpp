@@ -38,6 +38,24 @@ void emit_formatted(Level level, std::span<const Field> bound, fmt::string_view 
 /// True when any of `Args` is a `Field`: such calls take the message + fields overload.
 template <class... Args>
 inline constexpr bool has_field = (FieldArgument<Args> || ...);
+
+template <class...>
+inline constexpr bool always_false = false;
+
+/// Gathers a call's fields into an array on the stack and writes the record. A call that
+/// mixes format arguments and fields stops here with one readable compile error.
+template <class... F>
+void emit_fields(Level level, std::span<const Field> bound, std::string_view message, const F&... fields) noexcept {
+    if constexpr ((FieldArgument<F> && ...)) {
+        const Field list[] = {fields...};
+        emit(level, bound, message, list);
+    } else {
+        static_assert(always_false<F...>,
+                      "sweet::log: a call takes either format arguments (\"user {} created\", name) or fields "
+                      "(\"user created\", log::kv(\"name\", name)), not both: pass the values as fields, or format "
+                      "the message first with fmt::format");
+    }
+}
 }  // namespace detail
 
 /// Writes records with a fixed set of context fields in front of each call's own fields.
@@ -71,12 +89,11 @@ public:
         detail::emit_formatted(level, fields(), format, fmt::make_format_args(args...));
     }
     /// Writes a record at `level` with `message` and typed `fields` (`log::kv`).
-    template <FieldArgument... F>
-        requires(sizeof...(F) > 0)
+    template <class... F>
+        requires(detail::has_field<F...>)
     void log(Level level, std::string_view message, const F&... fields) const noexcept {
         if (!enabled(level)) return;
-        const Field list[] = {fields...};
-        detail::emit(level, this->fields(), message, list);
+        detail::emit_fields(level, this->fields(), message, fields...);
     }
 
     /// Writes a record at `level` whose fields were gathered at run time (a span, not arguments).
@@ -90,32 +107,32 @@ public:
         requires(!detail::has_field<Args...>)
     void debug(fmt::format_string<Args...> format, Args&&... args) const noexcept { log(Level::debug, format, std::forward<Args>(args)...); }
     /// Debug record (message + fields).
-    template <FieldArgument... F>
-        requires(sizeof...(F) > 0)
+    template <class... F>
+        requires(detail::has_field<F...>)
     void debug(std::string_view message, const F&... fields) const noexcept { log(Level::debug, message, fields...); }
     /// Info record (fmt style).
     template <class... Args>
         requires(!detail::has_field<Args...>)
     void info(fmt::format_string<Args...> format, Args&&... args) const noexcept { log(Level::info, format, std::forward<Args>(args)...); }
     /// Info record (message + fields).
-    template <FieldArgument... F>
-        requires(sizeof...(F) > 0)
+    template <class... F>
+        requires(detail::has_field<F...>)
     void info(std::string_view message, const F&... fields) const noexcept { log(Level::info, message, fields...); }
     /// Warning record (fmt style).
     template <class... Args>
         requires(!detail::has_field<Args...>)
     void warn(fmt::format_string<Args...> format, Args&&... args) const noexcept { log(Level::warn, format, std::forward<Args>(args)...); }
     /// Warning record (message + fields).
-    template <FieldArgument... F>
-        requires(sizeof...(F) > 0)
+    template <class... F>
+        requires(detail::has_field<F...>)
     void warn(std::string_view message, const F&... fields) const noexcept { log(Level::warn, message, fields...); }
     /// Error record (fmt style).
     template <class... Args>
         requires(!detail::has_field<Args...>)
     void error(fmt::format_string<Args...> format, Args&&... args) const noexcept { log(Level::error, format, std::forward<Args>(args)...); }
     /// Error record (message + fields).
-    template <FieldArgument... F>
-        requires(sizeof...(F) > 0)
+    template <class... F>
+        requires(detail::has_field<F...>)
     void error(std::string_view message, const F&... fields) const noexcept { log(Level::error, message, fields...); }
 
 private:
@@ -143,12 +160,11 @@ void debug(fmt::format_string<Args...> format, Args&&... args) noexcept {
     detail::emit_formatted(Level::debug, {}, format, fmt::make_format_args(args...));
 }
 /// Debug record (message + fields): `log::debug("cache miss", log::kv("key", key))`.
-template <FieldArgument... F>
-    requires(sizeof...(F) > 0)
+template <class... F>
+    requires(detail::has_field<F...>)
 void debug(std::string_view message, const F&... fields) noexcept {
     if (!enabled(Level::debug)) return;
-    const Field list[] = {fields...};
-    detail::emit(Level::debug, {}, message, list);
+    detail::emit_fields(Level::debug, {}, message, fields...);
 }
 /// Info record (fmt style).
 template <class... Args>
@@ -158,12 +174,11 @@ void info(fmt::format_string<Args...> format, Args&&... args) noexcept {
     detail::emit_formatted(Level::info, {}, format, fmt::make_format_args(args...));
 }
 /// Info record (message + fields).
-template <FieldArgument... F>
-    requires(sizeof...(F) > 0)
+template <class... F>
+    requires(detail::has_field<F...>)
 void info(std::string_view message, const F&... fields) noexcept {
     if (!enabled(Level::info)) return;
-    const Field list[] = {fields...};
-    detail::emit(Level::info, {}, message, list);
+    detail::emit_fields(Level::info, {}, message, fields...);
 }
 /// Warning record (fmt style).
 template <class... Args>
@@ -173,12 +188,11 @@ void warn(fmt::format_string<Args...> format, Args&&... args) noexcept {
     detail::emit_formatted(Level::warn, {}, format, fmt::make_format_args(args...));
 }
 /// Warning record (message + fields).
-template <FieldArgument... F>
-    requires(sizeof...(F) > 0)
+template <class... F>
+    requires(detail::has_field<F...>)
 void warn(std::string_view message, const F&... fields) noexcept {
     if (!enabled(Level::warn)) return;
-    const Field list[] = {fields...};
-    detail::emit(Level::warn, {}, message, list);
+    detail::emit_fields(Level::warn, {}, message, fields...);
 }
 /// Error record (fmt style).
 template <class... Args>
@@ -188,12 +202,11 @@ void error(fmt::format_string<Args...> format, Args&&... args) noexcept {
     detail::emit_formatted(Level::error, {}, format, fmt::make_format_args(args...));
 }
 /// Error record (message + fields).
-template <FieldArgument... F>
-    requires(sizeof...(F) > 0)
+template <class... F>
+    requires(detail::has_field<F...>)
 void error(std::string_view message, const F&... fields) noexcept {
     if (!enabled(Level::error)) return;
-    const Field list[] = {fields...};
-    detail::emit(Level::error, {}, message, list);
+    detail::emit_fields(Level::error, {}, message, fields...);
 }
 
 /// A record whose fields were gathered at run time: `log::write_fields(Level::info, "access", {fields, n})`.
