@@ -30,6 +30,8 @@ TEST_CASE("Value is built from C++ literals with the right kind", "[json][value]
     CHECK(Value("text").kind() == Value::Kind::string);
     CHECK(Value("text"sv).is_string());
     CHECK(Value(std::string("text")).is_string());
+    const char* no_text = nullptr;
+    CHECK(Value(no_text).is_null());
     CHECK(Value(Array{1, 2}).kind() == Value::Kind::array);
     CHECK(Value(Object{{"a", 1}}).kind() == Value::Kind::object);
     STATIC_REQUIRE_FALSE(std::is_constructible_v<Value, char>);  // text or number? say which

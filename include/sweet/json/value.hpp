@@ -126,8 +126,10 @@ public:
     Value(std::string v) noexcept : data_(std::move(v)) {}  // NOLINT
     /// A string (copied).
     Value(std::string_view v) : data_(std::string(v)) {}  // NOLINT
-    /// A string (copied); must not be null.
-    Value(const char* v) : data_(std::string(v)) {}  // NOLINT
+    /// A string (copied); a null pointer gives null, as the serializer writes it.
+    Value(const char* v) {  // NOLINT
+        if (v != nullptr) data_.template emplace<std::string>(v);
+    }
     /// Characters are not JSON values: write a string or an integer.
     Value(char) = delete;
     /// An array.
