@@ -250,7 +250,7 @@ MAXCONN=$((NOFILE - 128))
 if ((IDLE_CONNS > 0 && NOFILE < IDLE_CONNS + 128)); then
   log "warning: open-file limit is $NOFILE, too low for IDLE_CONNS=$IDLE_CONNS (root cannot raise the hard limit here)"
 fi
-read -r -a PORTS <<<"$("$PY" "$TOOLS/procstat.py" free-ports $((3 * ${#ENTRIES[@]})))"
+read -r -a PORTS <<<"$("$PY" "$TOOLS/procstat.py" free-ports $((4 * ${#ENTRIES[@]})))"
 
 CPU_MODEL=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 record kind=meta key=date value="$(date +%F)"
@@ -330,6 +330,7 @@ start_server() { # entry port tag [extra server flags...] -> SERVER_PID; non-zer
   STARTED+=("$SERVER_PID")
   has_validated "$name" && checks+=(--validated)
   has_hooks "$name" && checks+=(--hooks)
+  [[ " $* " == *" --hooks-group 1 "* ]] && checks+=(--hooks5)
   if ! "$PY" "$TOOLS/check_server.py" --port "$port" --pid "$SERVER_PID" --wait 30 "${checks[@]}" 2>"$dir/check.err"; then
     cat "$dir/check.err" >&2
     tail -n 5 "$dir/server.log" "$dir/error.log" 2>/dev/null >&2 || true
@@ -373,18 +374,25 @@ run_wrk_scenarios() { # entry port pid
   done
 }
 
-# The hooks scenario (Sweet only): GET /hooks0 (no hooks) and GET /hooks5 (a group with five no-op
-# hooks composed at compile time) on the server already running, and GET /hooks0 on a second server
-# started with `--app-hooks 5` (five no-op app-wide hooks, installed at run time), each keep-alive and
-# pipelined, alternating, HOOK_ROUNDS times.
-run_hooks_scenario() { # entry port pid app_hooks_port
-  local name=$1 port=$2 pid=$3 app_port=$4 app_pid round mode depth
-  if ! start_server "$name" "$app_port" apphooks --app-hooks 5; then
+# The hooks scenario (Sweet only): GET /hooks0 (no hooks) on the server already running, GET /hooks5
+# (a group with five no-op hooks composed at compile time) on a second instance started with
+# `--hooks-group 1`, and GET /hooks0 on a third started with `--app-hooks 5` (five no-op app-wide
+# hooks, installed at run time); each keep-alive and pipelined, one after the other, HOOK_ROUNDS
+# times. Separate instances because an after_response hook anywhere makes the server time every
+# request (two clock reads), so the baseline must come from a server without one.
+run_hooks_scenario() { # entry port pid group_port app_port
+  local name=$1 port=$2 pid=$3 group_port=$4 app_port=$5 group_pid='' app_pid='' round mode depth
+  if start_server "$name" "$group_port" hooksgroup --hooks-group 1; then
+    group_pid=$SERVER_PID
+  else
+    fail "$name" hooks5 "the server with --hooks-group 1 did not answer correctly: $(tr '\n' ' ' <"$RUN_DIR/$name-hooksgroup/check.err")"
+    stop_server "$SERVER_PID"
+  fi
+  if start_server "$name" "$app_port" apphooks --app-hooks 5; then
+    app_pid=$SERVER_PID
+  else
     fail "$name" hooks-app5 "the server with --app-hooks 5 did not answer correctly: $(tr '\n' ' ' <"$RUN_DIR/$name-apphooks/check.err")"
     stop_server "$SERVER_PID"
-    app_pid=
-  else
-    app_pid=$SERVER_PID
   fi
   for round in $(seq "$HOOK_ROUNDS"); do
     for mode in keep-alive pipelined; do
@@ -392,21 +400,25 @@ run_hooks_scenario() { # entry port pid app_hooks_port
       [[ $mode == pipelined ]] && depth=$PIPELINE_DEPTH
       measure_wrk "$name" hooks0 "$pid" "http://127.0.0.1:$port/hooks0" pipeline.lua "$depth" \
         --tag mode=$mode --tag round="$round" || break 2
-      measure_wrk "$name" hooks5 "$pid" "http://127.0.0.1:$port/hooks5" pipeline.lua "$depth" \
-        --tag mode=$mode --tag round="$round" || break 2
+      if [[ -n $group_pid ]]; then
+        measure_wrk "$name" hooks5 "$group_pid" "http://127.0.0.1:$group_port/hooks5" pipeline.lua "$depth" \
+          --tag mode=$mode --tag round="$round" || { stop_server "$group_pid"; group_pid=; }
+      fi
       if [[ -n $app_pid ]]; then
         measure_wrk "$name" hooks-app5 "$app_pid" "http://127.0.0.1:$app_port/hooks0" pipeline.lua "$depth" \
           --tag mode=$mode --tag round="$round" || { stop_server "$app_pid"; app_pid=; }
       fi
     done
   done
+  [[ -n $group_pid ]] && stop_server "$group_pid"
   [[ -n $app_pid ]] && stop_server "$app_pid"
   return 0
 }
 
 i=0
 for e in "${ENTRIES[@]}"; do
-  port=${PORTS[$((3 * i))]} idle_port=${PORTS[$((3 * i + 1))]} hooks_port=${PORTS[$((3 * i + 2))]}
+  port=${PORTS[$((4 * i))]} idle_port=${PORTS[$((4 * i + 1))]}
+  group_port=${PORTS[$((4 * i + 2))]} app_hooks_port=${PORTS[$((4 * i + 3))]}
   i=$((i + 1))
   [[ -n ${DEAD[$e]:-} ]] && continue
   record kind=version server="$e" version="$(version_of "$e")"
@@ -416,7 +428,7 @@ for e in "${ENTRIES[@]}"; do
     main_pid=$SERVER_PID
     run_wrk_scenarios "$e" "$port" "$main_pid" || true
     if runs_scenario hooks && has_hooks "$e" && alive "$main_pid"; then
-      run_hooks_scenario "$e" "$port" "$main_pid" "$hooks_port"
+      run_hooks_scenario "$e" "$port" "$main_pid" "$group_port" "$app_hooks_port"
     fi
     SERVER_PID=$main_pid
   else

@@ -8,8 +8,12 @@
 //   app/json                      GET /json, the plain JSON hello route (compile-time table)
 //   app/validated                 POST /validated/42 with the 191-byte order: Body<Order> -> receipt
 //   app/hooks0                    GET /hooks0, a typed route without hooks
-//   app/hooks5                    GET /hooks5, the same in a group with five no-op hooks
-//   app/hooks0+app_hooks5         GET /hooks0 on an app with five no-op app-wide hooks
+//   app/hooks5                    GET /hooks5, the same in a group with five no-op hooks (the app
+//                                 of the server's --hooks-group 1)
+//   app/hooks0+app_hooks5         GET /hooks0 on an app with five no-op app-wide hooks (the app of
+//                                 the server's --app-hooks 5)
+//   app/hooks0+app_hooks4         the same without the after_response hook: no clock reads, so
+//                                 the difference to app_hooks5 is mostly the server's timing
 //
 //   build/bench-release/bench/sweet_micro_bench --benchmark_filter='^app/'
 //
@@ -34,12 +38,12 @@
 
 namespace {
 
-/// An app with the benchmark server's routes and `app_hooks` app-wide hooks, validated (ready
-/// to handle requests) once.
+/// An app with the benchmark server's routes and `extras`, validated (ready to handle requests)
+/// once.
 class PreparedApp {
 public:
-    explicit PreparedApp(unsigned app_hooks) : app_(sweet_bench::bench_config(sweet::ServerConfig{.workers = 1})) {
-        sweet_bench::add_bench_routes(app_, app_hooks);
+    explicit PreparedApp(sweet_bench::BenchExtras extras) : app_(sweet_bench::bench_config(sweet::ServerConfig{.workers = 1})) {
+        sweet_bench::add_bench_routes(app_, extras);
         if (auto ok = app_.validate(); !ok) {
             std::fprintf(stderr, "app_handle_bench: the app does not validate: %s\n", ok.error().message.c_str());
             std::abort();
@@ -114,21 +118,21 @@ void serve(benchmark::State& state, sweet::App& app, const ParsedRequest& parsed
 }
 
 void plaintext(benchmark::State& state) {
-    PreparedApp app(0);
+    PreparedApp app({});
     const ParsedRequest parsed(get_head("/plaintext"), {});
     serve(state, *app, parsed, 200);
 }
 BENCHMARK(plaintext)->Name("app/plaintext");
 
 void json_hello(benchmark::State& state) {
-    PreparedApp app(0);
+    PreparedApp app({});
     const ParsedRequest parsed(get_head("/json"), {});
     serve(state, *app, parsed, 200);
 }
 BENCHMARK(json_hello)->Name("app/json");
 
 void validated(benchmark::State& state) {
-    PreparedApp app(0);
+    PreparedApp app({});
     const ParsedRequest parsed(fmt::format("POST /validated/42 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"
                                            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
                                            sweet_bench::kOrderJson.size()),
@@ -138,24 +142,31 @@ void validated(benchmark::State& state) {
 BENCHMARK(validated)->Name("app/validated");
 
 void hooks0(benchmark::State& state) {
-    PreparedApp app(0);
+    PreparedApp app({});
     const ParsedRequest parsed(get_head("/hooks0"), {});
     serve(state, *app, parsed, 200);
 }
 BENCHMARK(hooks0)->Name("app/hooks0");
 
 void hooks5(benchmark::State& state) {
-    PreparedApp app(0);
+    PreparedApp app({.hooks_group = true, .app_hooks = 0});
     const ParsedRequest parsed(get_head("/hooks5"), {});
     serve(state, *app, parsed, 200);
 }
 BENCHMARK(hooks5)->Name("app/hooks5");
 
 void app_hooks5(benchmark::State& state) {
-    PreparedApp app(sweet_bench::kMaxAppHooks);
+    PreparedApp app({.hooks_group = false, .app_hooks = sweet_bench::kMaxAppHooks});
     const ParsedRequest parsed(get_head("/hooks0"), {});
     serve(state, *app, parsed, 200);
 }
 BENCHMARK(app_hooks5)->Name("app/hooks0+app_hooks5");
+
+void app_hooks4(benchmark::State& state) {
+    PreparedApp app({.hooks_group = false, .app_hooks = sweet_bench::kMaxAppHooks - 1});
+    const ParsedRequest parsed(get_head("/hooks0"), {});
+    serve(state, *app, parsed, 200);
+}
+BENCHMARK(app_hooks4)->Name("app/hooks0+app_hooks4");
 
 }  // namespace

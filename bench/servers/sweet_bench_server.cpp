@@ -1,12 +1,15 @@
 // The server bench/run-peers.sh measures; its routes are in bench/micro/bench_routes.hpp:
 //   GET /plaintext, GET /json (what every peer serves), POST /validated/{id:int} (Body<Order> ->
-//   OrderReceipt), GET /hooks0 (no hooks) and GET /hooks5 (a group with five no-op hooks).
+//   OrderReceipt), GET /hooks0 (a typed route without hooks).
 //
-//   sweet_bench_server --port 8080 --workers 1 [--backend io_uring|epoll] [--app-hooks N]
+//   sweet_bench_server --port 8080 --workers 1 [--backend io_uring|epoll] [--hooks-group 0|1] [--app-hooks N]
 //
-// --app-hooks N (0-5) also installs N no-op app-wide hooks (run time, type-erased), the first N of
-// on_request, pre_validation, pre_handler, on_response, after_response: with 5, GET /hooks0
-// measures what five app-wide hooks cost, to set against the group's compile-time ones.
+// --hooks-group 1 adds GET /hooks5: the /hooks0 handler in a group with five no-op hooks, one per
+// phase (compile time). --app-hooks N (0-5) installs N no-op app-wide hooks (run time,
+// type-erased), the first N of on_request, pre_validation, pre_handler, on_response and
+// after_response; with 5, GET /hooks0 measures what five app-wide hooks cost. Neither is on by
+// default: with an after_response hook anywhere, the server times every request (see
+// bench_routes.hpp), and the other routes should not pay for that.
 #include <sweet/sweet.hpp>
 
 #include <cstdlib>
@@ -17,36 +20,46 @@
 
 namespace {
 
-/// Takes `--app-hooks N` out of the command line (the rest is left for parse_cli); exits with a
-/// message when N is missing or not a number from 0 to kMaxAppHooks.
-unsigned take_app_hooks_flag(int& argc, char** argv) {
-    unsigned count = 0;
+/// Reads a number from 0 to `max` given to `flag`; exits with a message otherwise.
+unsigned small_number(std::string_view flag, const char* text, unsigned max) {
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(text, &end, 10);
+    if (*text < '0' || *text > '9' || *end != '\0' || n > max) {
+        fmt::print(stderr, "{} takes a number from 0 to {}, not '{}'\n", flag, max, text);
+        std::exit(2);
+    }
+    return static_cast<unsigned>(n);
+}
+
+/// Takes `--hooks-group` and `--app-hooks` out of the command line (the rest is left for
+/// parse_cli).
+sweet_bench::BenchExtras take_extras_flags(int& argc, char** argv) {
+    sweet_bench::BenchExtras extras;
     int kept = 1;
     for (int i = 1; i < argc; ++i) {
-        if (std::string_view(argv[i]) != "--app-hooks") {
+        const std::string_view flag = argv[i];
+        if (flag != "--hooks-group" && flag != "--app-hooks") {
             argv[kept++] = argv[i];
             continue;
         }
-        const char* text = i + 1 < argc ? argv[i + 1] : "";
-        char* end = nullptr;
-        const unsigned long n = std::strtoul(text, &end, 10);
-        if (*text < '0' || *text > '9' || *end != '\0' || n > sweet_bench::kMaxAppHooks) {
-            fmt::print(stderr, "--app-hooks takes a number from 0 to {}, not '{}'\n", sweet_bench::kMaxAppHooks, text);
-            std::exit(2);
+        const char* value = i + 1 < argc ? argv[i + 1] : "";
+        if (flag == "--hooks-group") {
+            extras.hooks_group = small_number(flag, value, 1) == 1;
+        } else {
+            extras.app_hooks = small_number(flag, value, sweet_bench::kMaxAppHooks);
         }
-        count = static_cast<unsigned>(n);
         ++i;
     }
     argc = kept;
-    return count;
+    return extras;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const unsigned app_hooks = take_app_hooks_flag(argc, argv);
+    const sweet_bench::BenchExtras extras = take_extras_flags(argc, argv);
     sweet::App app{sweet_support::parse_cli(
         argc, argv, sweet_bench::bench_config(sweet::ServerConfig{.host = "127.0.0.1", .port = 8080, .workers = 1}))};
-    sweet_bench::add_bench_routes(app, app_hooks);
+    sweet_bench::add_bench_routes(app, extras);
     return app.run();
 }

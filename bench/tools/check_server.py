@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Wait for a benchmark server on 127.0.0.1 and check that it answers correctly.
 
-  check_server.py --port N [--pid PID] [--wait SECONDS] [--validated] [--hooks]
+  check_server.py --port N [--pid PID] [--wait SECONDS] [--validated] [--hooks] [--hooks5]
 
 Checks, over one keep-alive HTTP/1.1 connection:
   GET /plaintext -> 200, Content-Type text/plain..., body exactly "Hello, World!"
@@ -11,7 +11,8 @@ With --validated (the servers that have the validated route):
       {"id":42,"customer":...,"email":...,"quantity":3,"total":59.97,"notes":3}
   POST /validated/42 with that order plus an unknown field, and with quantity 0 -> 400 or 422
   POST /validated/4x with the order -> 400, 404 or 422 (not an integer)
-With --hooks (Sweet only): GET /hooks0 and GET /hooks5 -> 200 text/plain "Hello, World!"
+With --hooks (Sweet only): GET /hooks0 -> 200 text/plain "Hello, World!"; with --hooks5 (Sweet started
+with --hooks-group 1) the same for GET /hooks5.
 Exit status 0 when all are right; 1 with a message on stderr otherwise.
 """
 import argparse
@@ -52,7 +53,7 @@ def same_receipt(body, want):
     return all(abs(got[k] - v) < 1e-9 if k == "total" else got[k] == v for k, v in want.items())
 
 
-def requests_to_check(validated, hooks):
+def requests_to_check(validated, hooks, hooks5):
     """(method, path, body, acceptable statuses, Content-Type prefix or None, body check or None)"""
     hello = lambda b: b == b"Hello, World!"  # noqa: E731
     out = [
@@ -75,14 +76,16 @@ def requests_to_check(validated, hooks):
             ("POST", "/validated/42", raw, {200}, "application/json", lambda b: same_receipt(b, want)),
         ]
     if hooks:
-        out += [("GET", "/hooks0", None, {200}, "text/plain", hello), ("GET", "/hooks5", None, {200}, "text/plain", hello)]
+        out.append(("GET", "/hooks0", None, {200}, "text/plain", hello))
+    if hooks5:
+        out.append(("GET", "/hooks5", None, {200}, "text/plain", hello))
     return out
 
 
-def check(port, validated=False, hooks=False):
+def check(port, validated=False, hooks=False, hooks5=False):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     problems = []
-    for method, path, payload, statuses, ctype, ok_body in requests_to_check(validated, hooks):
+    for method, path, payload, statuses, ctype, ok_body in requests_to_check(validated, hooks, hooks5):
         headers = {"Content-Type": "application/json"} if payload is not None else {}
         conn.request(method, path, body=payload, headers=headers)
         r = conn.getresponse()
@@ -109,7 +112,8 @@ def main():
     ap.add_argument("--pid", type=int, default=0)
     ap.add_argument("--wait", type=float, default=30)
     ap.add_argument("--validated", action="store_true", help="also check POST /validated/{id}")
-    ap.add_argument("--hooks", action="store_true", help="also check GET /hooks0 and /hooks5")
+    ap.add_argument("--hooks", action="store_true", help="also check GET /hooks0")
+    ap.add_argument("--hooks5", action="store_true", help="also check GET /hooks5")
     a = ap.parse_args()
     deadline = time.monotonic() + a.wait
     try:
@@ -117,7 +121,7 @@ def main():
         # Some servers accept before their routes are ready: retry briefly.
         while True:
             try:
-                problems = check(a.port, a.validated, a.hooks)
+                problems = check(a.port, a.validated, a.hooks, a.hooks5)
             except (OSError, http.client.HTTPException) as e:
                 problems = [f"{type(e).__name__}: {e}"]
             if not problems or time.monotonic() > deadline:
