@@ -42,6 +42,24 @@ std::string openapi_path(std::string_view pattern) {
     return out;
 }
 
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+}
+
+// Declares, from the pattern, the path parameters an operation does not describe itself
+// (routes registered at run time, mounted tables): OpenAPI requires every one.
+void add_missing_path_parameters(OperationDoc& op, std::string_view pattern) {
+    const routing::ParsedPattern parsed = routing::parse_pattern(pattern);
+    for (std::size_t i = 0; i < parsed.param_count; ++i) {
+        const auto& p = parsed.params[i];
+        const bool known = std::any_of(op.parameters.begin(), op.parameters.end(),
+                                       [&](const ParameterDoc& d) { return d.in == "path" && d.name == p.name; });
+        if (!known) op.parameters.push_back(ParameterDoc{std::string(p.name), "path", path_param_schema(p.type), {}, true});
+    }
+}
+
 // "get /users/{id}" -> "get_users__id_": a stable operationId when none is given.
 std::string default_operation_id(std::string_view method, std::string_view path) {
     std::string id(method);
@@ -168,12 +186,12 @@ std::string App::openapi_json() {
         Endpoint& endpoint = *endpoints_[i];
         if (!endpoint.options.include_in_schema) continue;
         OperationDoc op;
-        op.method = http::method_name(routes_[i].first);
-        for (char& c : op.method) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        op.method = lower(http::method_name(routes_[i].first));
         op.path = openapi_path(routes_[i].second);
         op.options = endpoint.options;
         endpoint.describe(op, components);
         for (auto& doc : endpoint.docs) doc(op, components);
+        add_missing_path_parameters(op, routes_[i].second);
         any_validation = any_validation || op.validates;
         auto it = std::find_if(paths.begin(), paths.end(), [&](const auto& p) { return p.first == op.path; });
         if (it == paths.end()) {
@@ -181,6 +199,35 @@ std::string App::openapi_json() {
             it = std::prev(paths.end());
         }
         it->second.push_back(std::move(op));
+    }
+
+    // Routes of mounted tables: documented by their patterns (their handlers are type-erased
+    // behind the table, so only path parameters are known).
+    for (auto& table : tables_) {
+        table->for_each_route([&](http::Method m, std::string_view pattern) {
+            OperationDoc op;
+            op.method = lower(http::method_name(m));
+            op.path = openapi_path(pattern);
+            add_missing_path_parameters(op, pattern);
+            op.validates = !op.parameters.empty();
+            auto it = std::find_if(paths.begin(), paths.end(), [&](const auto& p) { return p.first == op.path; });
+            if (it == paths.end()) {
+                paths.emplace_back(op.path, std::vector<OperationDoc>{});
+                it = std::prev(paths.end());
+            }
+            it->second.push_back(std::move(op));
+        });
+    }
+    // operationIds must be unique: a default one that repeats gets a number.
+    std::vector<std::string> used;
+    for (auto& [path, ops] : paths) {
+        for (auto& op : ops) {
+            std::string id = op.options.operation_id.empty() ? default_operation_id(op.method, op.path) : op.options.operation_id;
+            std::string unique = id;
+            for (int n = 2; std::find(used.begin(), used.end(), unique) != used.end(); ++n) unique = id + "_" + std::to_string(n);
+            used.push_back(unique);
+            op.options.operation_id = std::move(unique);
+        }
     }
 
     std::string out;
@@ -250,12 +297,9 @@ void App::add_builtin_routes() {
         });
         endpoints_.back()->options.include_in_schema = false;
         add_bound_route(http::Method::get, config_.docs_path + "/{asset}", [](Request& req) -> Result<Response> {
-            const auto asset = docs_ui::find(req.param("asset").value_or(""));
-            if (!asset) return Error::client(404, "no such docs asset");
-            // The assets never change within a build: let browsers keep them for a day.
-            return Response::text(std::string(asset->bytes))
-                .set_content_type(std::string(asset->content_type))
-                .set_header("Cache-Control", "public, max-age=86400");
+            // Compressed variants, ETags and cache rules are the asset table's business.
+            if (auto response = docs_ui::asset_response(req, req.param("asset").value_or(""))) return std::move(*response);
+            return Error::client(404, "no such docs asset");
         });
         endpoints_.back()->options.include_in_schema = false;
     }

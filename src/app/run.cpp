@@ -92,6 +92,16 @@ constexpr std::chrono::milliseconds kLogDrainTimeout{1000};
 }  // namespace
 
 int App::run() {
+    if (config_.log) {
+        if (Result<void> configured = configure_logging(*config_.log); !configured) {
+            log::error("cannot start: {}", configured.error().message);
+            return 1;
+        }
+        if (config_.log->access_log && !access_log_installed_) {
+            access_log_installed_ = true;
+            after_response(access_log());
+        }
+    }
     if (Result<void> ok = validate(); !ok) {
         log::error("cannot start: {}", ok.error().message);
         return 1;

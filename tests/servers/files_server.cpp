@@ -24,7 +24,7 @@
 
 namespace {
 
-using sweet::routing::detail::append_json_string;
+using sweet::json::append_string;
 
 /// FNV-1a, 64 bits: the tests compute the same over what they uploaded.
 std::uint64_t fnv1a(std::string_view data) {
@@ -43,9 +43,9 @@ std::string pairs_json(const Fields& fields) {
     for (const auto& [name, value] : fields) {
         if (out.size() > 1) out.push_back(',');
         out.push_back('[');
-        append_json_string(out, name);
+        append_string(out, name);
         out.push_back(',');
-        append_json_string(out, value);
+        append_string(out, value);
         out.push_back(']');
     }
     out.push_back(']');
@@ -123,11 +123,11 @@ int main(int argc, char** argv) {
             if (!contents) return contents.error();
             if (out.back() != '[') out.push_back(',');
             out += "{\"field\":";
-            append_json_string(out, f.field_name());
+            append_string(out, f.field_name());
             out += ",\"filename\":";
-            append_json_string(out, f.filename());
+            append_string(out, f.filename());
             out += ",\"content_type\":";
-            append_json_string(out, f.content_type());
+            append_string(out, f.content_type());
             out += fmt::format(",\"size\":{},\"in_memory\":{},\"fnv1a\":\"{:016x}\"}}", f.size(), f.in_memory() ? "true" : "false",
                                fnv1a(*contents));
         }

@@ -265,6 +265,7 @@ private:
     ErrorHandler error_handler_;
     bool wants_after_response_ = false;
     bool builtin_routes_added_ = false;
+    bool access_log_installed_ = false;
     std::string openapi_cache_;
     std::once_flag openapi_once_;
     std::string setup_error_;

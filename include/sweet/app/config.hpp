@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "sweet/app/logging.hpp"
 #include "sweet/net/reactor.hpp"
 
 namespace sweet {
@@ -56,9 +58,15 @@ struct ServerConfig {
     std::string api_version = "0.1.0";           ///< `info.version` of the OpenAPI document
     std::string api_description{};               ///< `info.description` (CommonMark)
 
+    // ---- logging -------------------------------------------------------------------------------
+    /// When set, `run()` applies it (`configure_logging`) and, with `access_log`, installs the
+    /// access-log hook. Unset: logging stays as configured elsewhere (text lines on stderr by
+    /// default). See docs/logging.md.
+    std::optional<LogConfig> log{};
+
     // ---- misc ---------------------------------------------------------------------------------
     std::string server_name = "sweet";  ///< `Server` header value; "" omits the header
-    bool handle_signals = true;         ///< run() handles SIGTERM/SIGINT (graceful drain) and ignores SIGPIPE
+    bool handle_signals = true;         ///< run() handles SIGTERM/SIGINT (graceful drain) and SIGHUP (reopen log files), and ignores SIGPIPE
     bool quiet = false;                 ///< no start-up line on stderr
 };
 
