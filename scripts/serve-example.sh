@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the hello-world example (examples/hello.cpp, Release) and serves it on 0.0.0.0:8000.
+# Builds the example app (examples/shop.cpp, Release) and serves it on 0.0.0.0:8000.
 #
-#   ./scripts/serve-example.sh [arguments for the example...]
-#   curl localhost:8000/
+#   ./scripts/serve-example.sh [port]
+#   curl localhost:8000/          then open http://localhost:8000/docs
+#
+# The example's header comment lists more requests to try. examples/hello.cpp, the smallest
+# app, is built too (build/examples/hello).
 #
 # Missing Debian packages are installed first (root or password-less sudo needed for that).
 set -euo pipefail
@@ -28,7 +31,8 @@ cmake -S . -B "$build_dir" -G Ninja \
     -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" \
     -DSWEET_BUILD_EXAMPLES=ON -DSWEET_BUILD_TESTS=OFF -DSWEET_BUILD_BENCH=OFF -DSWEET_BUILD_FUZZ=OFF \
     -DSWEET_SANITIZE=OFF
-cmake --build "$build_dir" --target hello
+cmake --build "$build_dir" --target shop hello
 
-echo "serve-example.sh: starting examples/hello.cpp (port 8000 unless given another; try: curl localhost:8000/; Ctrl-C stops it)"
-exec "$build_dir/examples/hello" "$@"
+port=${1:-8000}
+echo "serve-example.sh: starting examples/shop.cpp on port $port (try: curl localhost:$port/ and http://localhost:$port/docs; Ctrl-C stops it)"
+exec "$build_dir/examples/shop" "$port" examples/public
