@@ -93,7 +93,7 @@ public:
         if (!id.empty()) std::memcpy(copy, id.data(), id.size());
         id_ = std::string_view(copy, id.size());
     }
-    /// When the request's head was complete (the server sets it only when an app asks for
+    /// When the read that completed the request's head arrived (the server sets it only when an app asks for
     /// timings, see `RequestHandler::wants_after_response`; otherwise the epoch).
     [[nodiscard]] std::chrono::steady_clock::time_point start_time() const noexcept { return start_time_; }
     /// Set by the server.

@@ -43,7 +43,7 @@ struct ServerLimits {
 /// What the server reports about a response once it is written to the connection.
 struct ResponseInfo {
     std::size_t bytes = 0;               ///< bytes queued for this response (head and body)
-    std::chrono::nanoseconds duration{};  ///< from the complete request head to the queued response
+    std::chrono::nanoseconds duration{};  ///< from the arrival of the read that completed the request head to the queued response
 };
 
 /// Produces the response for a parsed request. The app implements it (routing, middleware).
