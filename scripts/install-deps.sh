@@ -3,6 +3,7 @@
 #
 #   scripts/install-deps.sh            everything needed to build and run every test (default)
 #   scripts/install-deps.sh --serve    only what building and serving the examples needs
+#   scripts/install-deps.sh --bench    the serve set plus the benchmark peers' Debian packages (FastAPI, wrk)
 #   scripts/install-deps.sh --check    print what is missing and exit 1 if anything is; install nothing
 #   scripts/install-deps.sh --print    print the Debian package list and exit
 #
@@ -47,9 +48,16 @@ TEST_PACKAGES=(
     redis-server        # end-to-end tests of the Redis adapter start their own server
     procps              # ps/pgrep/kill, used to manage the servers the end-to-end tests start
     chromium            # end-to-end test of the /docs page in a real browser (headless)
+    python3-hypothesis  # property-based test of typed requests (tests/e2e/test_property.py)
+    python3-jsonschema  # its oracle: what the published JSON Schema accepts
+    python3-prometheus-client  # parses /metrics in tests/e2e/test_middleware.py
+)
+# Additionally needed by bench/run-peers.sh's FastAPI peer (`--bench`; not by the tests).
+BENCH_PACKAGES=(
+    wrk python3-fastapi python3-pydantic python3-uvicorn python3-uvloop python3-httptools python3-email-validator
 )
 
-usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; }
 
 mode=all
 check_only=0
@@ -57,6 +65,7 @@ print_only=0
 while (($#)); do
     case "$1" in
         --serve) mode=serve ;;
+        --bench) mode=bench ;;
         --all) mode=all ;;
         --check) check_only=1 ;;
         --print) print_only=1 ;;
@@ -71,6 +80,9 @@ npm_dirs=("${SERVE_NPM_DIRS[@]}")
 if [[ $mode == all ]]; then
     wanted+=("${TEST_PACKAGES[@]}")
     npm_dirs+=("${TEST_NPM_DIRS[@]}")
+fi
+if [[ $mode == bench ]]; then
+    wanted+=("${BENCH_PACKAGES[@]}")
 fi
 # npm usually comes with the machine's Node.js (Debian's nodejs or another vendor's package, whose
 # npm is not Debian's `npm` package), so Debian's npm is wanted only when there is no npm at all.
