@@ -602,3 +602,33 @@ TEST_CASE("schema: a large body gets its own parser", "[schema]") {
     CHECK(parse(R"({"vi":[2]})", all).status == BodyStatus::ok);
     CHECK(all.vi == std::vector<int>{2});
 }
+
+TEST_CASE("schema: numbers and literals simdjson 3.0.1 gets wrong are read right", "[schema]") {
+    AllTypes all;
+    // get_double is wrong for "0." and more than 19 digits; get_number for more than 19
+    // significant digits; integers beyond 64 bits are refused by simdjson but valid JSON.
+    CHECK(parse(R"({"d":0.1000000000000000055511151231257827})", all).status == BodyStatus::ok);
+    CHECK(all.d == 0.1);
+    CHECK(parse(R"({"i64":10000000000000000.000})", all).status == BodyStatus::ok);
+    CHECK(all.i64 == 10000000000000000);
+    CHECK(parse(R"({"any":666666666666666666666666666666666666666666666666666666666,"i8":1})", all).status == BodyStatus::ok);
+    CHECK(all.any == *json::parse("666666666666666666666666666666666666666666666666666666666"));
+    CHECK(all.i8 == 1);
+    CHECK(parse(R"({"vi":[1,66666666666666666666666666,2]})", all).detail ==
+          one_error("less_than_equal", R"(["body","vi",1])", "Input should be less than or equal to 2147483647",
+                    "66666666666666666666666666", R"({"le":2147483647})"));
+    CHECK(parse(R"({"b":true,"oi":null,"d":1E+2})", all).status == BodyStatus::ok);
+    CHECK(all.d == 100.0);
+    // At the top level: misspelled literals are malformed, surrounding whitespace is fine.
+    Loose loose;
+    for (const char* bad : {"nulll", "null(", "falsey", "true1", "[0003", "1x", "-"}) {
+        INFO(bad);
+        CHECK(parse(bad, loose).status == BodyStatus::malformed);
+    }
+    for (const char* scalar : {" true \n", "\tnull ", " 12 \r\n", " \"s\" "}) {
+        INFO(scalar);
+        CHECK(parse(scalar, loose).status == BodyStatus::invalid);
+    }
+    const Parsed unclosed = parse("[0003181795956718829566998", loose);
+    CHECK(unclosed.error.reason.find("unclosed array or object") != std::string::npos);
+}

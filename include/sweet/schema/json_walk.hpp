@@ -22,6 +22,7 @@
 #include "sweet/json/parse.hpp"
 #include "sweet/json/parse_error.hpp"
 #include "sweet/json/simdjson_error.hpp"
+#include "sweet/json/simdjson_scalars.hpp"
 #include "sweet/json/value.hpp"
 #include "sweet/schema/declare.hpp"
 #include "sweet/schema/errors.hpp"
@@ -93,9 +94,6 @@ inline bool read_key(Context& ctx, ondemand::field& field, std::string_view& key
 /// Where value `v` starts in the text.
 inline const char* value_start(ondemand::value& v) noexcept { return v.raw_json_token().data(); }
 
-/// How a number was read.
-enum class NumberRead : std::uint8_t { ok, not_a_number, malformed };
-
 /// Documents up to this size reuse a per-thread parser and buffer; larger ones get their own, so
 /// that one big request does not leave megabytes attached to a worker thread.
 inline constexpr std::size_t reuse_limit = std::size_t{1} << 20;
@@ -133,20 +131,46 @@ inline std::string_view Context::span_from(const char* begin) const {
     return {begin, static_cast<std::size_t>(end - begin)};
 }
 
-/// The error to report for a scalar starting with `first` that simdjson would not read: it
-/// says "incorrect type" for a misspelled literal or a lone '-', which reads oddly in a 400.
-constexpr simdjson::error_code malformed_scalar(simdjson::error_code e, char first) noexcept {
-    if (e != simdjson::INCORRECT_TYPE) return e;
-    switch (first) {
-        case 't': return simdjson::T_ATOM_ERROR;
-        case 'f': return simdjson::F_ATOM_ERROR;
-        case 'n': return simdjson::N_ATOM_ERROR;
-        default: return simdjson::NUMBER_ERROR;
+/// True when a JSON value starting with `c` is a number.
+constexpr bool starts_number(char c) noexcept { return c == '-' || (c >= '0' && c <= '9'); }
+
+/// Reads the JSON number starting at `at` from `source` (a value, or the document when the
+/// number is all of it) exactly as it fits: int64, uint64, else the nearest double. Goes
+/// through json::read_number, which steps around simdjson 3.0.1's number bugs. False when the
+/// number is malformed (recorded).
+template <class Source>
+bool read_number(Context& ctx, Source& source, const char* at, Number& out) {
+    json::JsonNumber n;
+    if (const simdjson::error_code e = json::read_number(source, ctx.text, at, n)) return ctx.fail(e, at);
+    switch (n.kind) {
+        case json::JsonNumber::Kind::int64: out = Number(n.int64); break;
+        case json::JsonNumber::Kind::uint64: out = Number(n.uint64); break;
+        case json::JsonNumber::Kind::float64: {
+            double d = n.float64;
+            if (d == -0x1p63 && json::detail::number_token(ctx.text, at).find_first_of(".eE") == std::string_view::npos) {
+                // An integer below INT64_MIN that rounds to it: keep it below, so that it stays
+                // out of every integer type's range rather than becoming INT64_MIN.
+                d = std::nextafter(d, -0x1p64);
+            }
+            out = Number(d);
+            break;
+        }
     }
+    return true;
 }
 
-/// Consumes `v` (a value at `depth` levels of nesting), checking all of it is well-formed.
-inline bool skip_value(Context& ctx, ondemand::value& v, std::size_t depth) {
+/// The text of scalar `v`: its token without the whitespace simdjson counts with it. (A scalar
+/// may be left unconsumed, as json::read_number leaves numbers simdjson cannot take, so the
+/// iterator's position does not say where it ends.)
+inline std::string_view scalar_text(ondemand::value& v) noexcept {
+    std::string_view token = v.raw_json_token();
+    while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
+    return token;
+}
+
+/// Consumes `v` (a value at `depth` levels of nesting), checking all of it is well-formed, and
+/// sets `*text` (when given) to its JSON text.
+inline bool skip_value(Context& ctx, ondemand::value& v, std::size_t depth, std::string_view* text = nullptr) {
     const char* const at = value_start(v);
     ondemand::json_type type{};
     if (const simdjson::error_code e = v.type().get(type)) return ctx.fail(e, at);
@@ -160,6 +184,7 @@ inline bool skip_value(Context& ctx, ondemand::value& v, std::size_t depth) {
                 if (const simdjson::error_code e = std::move(element).get(item)) return ctx.fail(e, ctx.here());
                 if (!skip_value(ctx, item, depth + 1)) return false;
             }
+            if (text != nullptr) *text = ctx.span_from(at);  // iterated to its end: the iterator is past it
             return true;
         }
         case ondemand::json_type::object: {
@@ -173,40 +198,41 @@ inline bool skip_value(Context& ctx, ondemand::value& v, std::size_t depth) {
                 if (!read_key(ctx, field, key)) return false;
                 if (!skip_value(ctx, field.value(), depth + 1)) return false;
             }
+            if (text != nullptr) *text = ctx.span_from(at);
             return true;
         }
         case ondemand::json_type::number: {
-            double d = 0;
-            if (const simdjson::error_code e = v.get_double().get(d)) return ctx.fail(malformed_scalar(e, *at), at);
-            return true;
+            Number n;
+            if (!read_number(ctx, v, at, n)) return false;
+            break;
         }
         case ondemand::json_type::string: {
             std::string_view s;
             if (const simdjson::error_code e = v.get_string().get(s)) return ctx.fail(e, at);
-            return true;
+            break;
         }
         case ondemand::json_type::boolean: {
             bool b = false;
-            if (const simdjson::error_code e = v.get_bool().get(b)) return ctx.fail(malformed_scalar(e, *at), at);
-            return true;
+            if (const simdjson::error_code e = json::read_bool(v, ctx.text, at, b)) return ctx.fail(e, at);
+            break;
         }
         case ondemand::json_type::null: {
-            bool is_null = false;
-            if (const simdjson::error_code e = v.is_null().get(is_null)) return ctx.fail(malformed_scalar(e, *at), at);
-            if (!is_null) return ctx.fail(simdjson::N_ATOM_ERROR, at);
-            return true;
+            if (const simdjson::error_code e = json::read_null(v, ctx.text, at)) return ctx.fail(e, at);
+            break;
         }
+        default: return ctx.fail(simdjson::TAPE_ERROR, at);
     }
-    return ctx.fail(simdjson::TAPE_ERROR, at);
+    if (text != nullptr) *text = scalar_text(v);
+    return true;
 }
 
 /// Consumes `v`, which does not have the expected JSON type, and records error `type`/`msg`
 /// with `v` as the input. False when `v` turns out to be malformed.
 inline bool mismatch(Context& ctx, ondemand::value& v, std::size_t depth, std::string_view type, std::string_view msg,
               const Location& loc) {
-    const char* const begin = value_start(v);
-    if (!skip_value(ctx, v, depth)) return false;
-    ctx.errors->add(type, loc, msg, ErrorInput::json(ctx.span_from(begin)));
+    std::string_view text;
+    if (!skip_value(ctx, v, depth, &text)) return false;
+    ctx.errors->add(type, loc, msg, ErrorInput::json(text));
     return true;
 }
 
@@ -215,51 +241,14 @@ inline bool extra_forbidden(Context& ctx, ondemand::value& v, std::size_t depth,
     return mismatch(ctx, v, depth, "extra_forbidden", "Extra inputs are not permitted", loc);
 }
 
-/// Reads a JSON number as exactly as it fits (int64, uint64, else double); `not_a_number` for
-/// other JSON types (left unconsumed), `malformed` (error recorded) for a bad number.
-inline NumberRead read_number(Context& ctx, ondemand::value& v, Number& out) {
-    ondemand::json_type type{};
-    if (const simdjson::error_code e = v.type().get(type)) {
-        ctx.fail(e, value_start(v));
-        return NumberRead::malformed;
-    }
-    if (type != ondemand::json_type::number) return NumberRead::not_a_number;
-    std::uint64_t u = 0;
-    if (v.get_uint64().get(u) == simdjson::SUCCESS) {
-        out = Number(u);
-        return NumberRead::ok;
-    }
-    // A fraction or exponent, or an integer beyond 64 bits: the nearest double.
-    double d = 0;
-    if (const simdjson::error_code e = v.get_double().get(d)) {
-        ctx.fail(malformed_scalar(e, *value_start(v)), value_start(v));
-        return NumberRead::malformed;
-    }
-    const std::string_view token = v.raw_json_token();
-    if (d == -0x1p63 && token.find_first_of(".eE") == std::string_view::npos) {
-        // An integer below INT64_MIN that rounds to it: keep it below, so that it stays out of
-        // every integer type's range rather than becoming INT64_MIN.
-        d = std::nextafter(d, -0x1p64);
-    }
-    out = Number(d);
-    return NumberRead::ok;
-}
-
-/// The JSON text of the number `v` just read (without the whitespace after it).
-inline std::string_view number_text(ondemand::value& v) noexcept {
-    std::string_view token = v.raw_json_token();
-    while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
-    return token;
-}
-
 /// Reads a value of any JSON type into a json::Value.
 inline bool read_json_value(Context& ctx, ondemand::value& v, std::size_t depth, json::Value& out) {
     // Checked (and depth-limited) by our walk, then built by json::parse so that a json::Value
     // field holds exactly what json::parse would give (numbers, repeated names); the text lies
     // inside the padded document, so the padding json::parse_padded needs follows it.
-    const char* const begin = value_start(v);
-    if (!skip_value(ctx, v, depth)) return false;
-    const std::string_view text = ctx.span_from(begin);
+    std::string_view text;
+    if (!skip_value(ctx, v, depth, &text)) return false;
+    const char* const begin = text.data();
     json::ParseOptions options;
     options.max_depth = ctx.max_depth - std::min(depth, ctx.max_depth);
     auto parsed = json::parse_padded(text, options);
@@ -296,16 +285,21 @@ inline bool parse_root_object(Context& ctx, bool (*fields)(Context&, ondemand::o
     simdjson::error_code e = simdjson::SUCCESS;
     switch (type) {
         case ondemand::json_type::array: {
-            ondemand::value root;
-            e = doc.get_value().get(root);
-            if (!e) {
-                if (!skip_value(ctx, root, 0)) return false;
+            // Through the document's get_array, which checks the closing bracket up front (a
+            // value's does not), so an unclosed array is reported as such.
+            if (ctx.max_depth < 1) return ctx.fail_depth(begin);
+            ondemand::array array;
+            if (const simdjson::error_code ae = doc.get_array().get(array)) return ctx.fail(ae, begin);
+            for (auto element : array) {
+                ondemand::value item;
+                if (const simdjson::error_code ee = std::move(element).get(item)) return ctx.fail(ee, ctx.here());
+                if (!skip_value(ctx, item, 1)) return false;
             }
             break;
         }
         case ondemand::json_type::number: {
-            double d = 0;
-            e = doc.get_double().get(d);
+            Number n;
+            if (!read_number(ctx, doc, begin, n)) return false;
             break;
         }
         case ondemand::json_type::string: {
@@ -315,18 +309,13 @@ inline bool parse_root_object(Context& ctx, bool (*fields)(Context&, ondemand::o
         }
         case ondemand::json_type::boolean: {
             bool b = false;
-            e = doc.get_bool().get(b);
+            e = json::read_bool(doc, ctx.text, begin, b);
             break;
         }
-        case ondemand::json_type::null: {
-            bool is_null = false;
-            e = doc.is_null().get(is_null);
-            if (!e && !is_null) e = simdjson::N_ATOM_ERROR;
-            break;
-        }
+        case ondemand::json_type::null: e = json::read_null(doc, ctx.text, begin); break;
         case ondemand::json_type::object: break;
     }
-    if (e) return ctx.fail(malformed_scalar(e, *begin), begin);
+    if (e) return ctx.fail(e, begin);
     static constexpr Location body("body");
     ctx.errors->add("model_attributes_type", body, "Input should be a valid dictionary or object to extract fields from",
                     ErrorInput::json(ctx.span_from(begin)));
@@ -343,15 +332,18 @@ inline BodyOutcome run(std::string_view text, bool padded, ValidationErrors& err
         errors.add("missing", body, "Field required");
         return {BodyStatus::invalid, {}};
     }
-    std::string_view document = text;
+    // simdjson counts whitespace after a top-level scalar as part of it (json::read_number and
+    // friends expect it gone); after a container it is just not looked at.
+    std::string_view document = json::trim_trailing_whitespace(text);
+    if (document.empty()) return {BodyStatus::malformed, json::make_parse_error(simdjson::EMPTY, text)};
     std::size_t capacity = text.size() + simdjson::SIMDJSON_PADDING;
     std::string own_buffer;
     if (!padded) {
         thread_local std::string shared_buffer;
         std::string& buffer = text.size() <= reuse_limit ? shared_buffer : own_buffer;
-        buffer.assign(text);
-        buffer.resize(text.size() + simdjson::SIMDJSON_PADDING, ' ');
-        document = std::string_view(buffer.data(), text.size());
+        buffer.assign(document);
+        buffer.resize(document.size() + simdjson::SIMDJSON_PADDING, ' ');
+        document = std::string_view(buffer.data(), document.size());
         capacity = buffer.size();
     }
     ondemand::parser own_parser;

@@ -125,32 +125,25 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
         check_string<Source>(s, loc, ErrorInput::string(s), errors);
         return true;
     } else if constexpr (std::is_same_v<M, bool>) {
+        const char* const at = value_start(v);
+        if (*at != 't' && *at != 'f') return mismatch(ctx, v, depth, "bool_type", "Input should be a valid boolean", loc);
         bool b = false;
-        const simdjson::error_code e = v.get_bool().get(b);
-        if (e == simdjson::INCORRECT_TYPE) return mismatch(ctx, v, depth, "bool_type", "Input should be a valid boolean", loc);
-        if (e) return ctx.fail(e, value_start(v));
+        if (const simdjson::error_code e = json::read_bool(v, ctx.text, at, b)) return ctx.fail(e, at);
         out = b;
         return true;
     } else if constexpr (detail::is_number_v<M>) {
-        Number n;
-        std::int64_t i = 0;
-        if (v.get_int64().get(i) == simdjson::SUCCESS) {
-            n = Number(i);
-            store_number<Source>(n, out, loc, ErrorInput::number(n), errors);
-        } else {
-            switch (read_number(ctx, v, n)) {
-                case NumberRead::ok: break;
-                case NumberRead::malformed: return false;
-                case NumberRead::not_a_number:
-                    if constexpr (detail::is_integer_v<M>) {
-                        return mismatch(ctx, v, depth, "int_type", "Input should be a valid integer", loc);
-                    } else {
-                        return mismatch(ctx, v, depth, "float_type", "Input should be a valid number", loc);
-                    }
+        const char* const at = value_start(v);
+        if (!starts_number(*at)) {
+            if constexpr (detail::is_integer_v<M>) {
+                return mismatch(ctx, v, depth, "int_type", "Input should be a valid integer", loc);
+            } else {
+                return mismatch(ctx, v, depth, "float_type", "Input should be a valid number", loc);
             }
-            // The input as sent: exact for integers beyond 64 bits.
-            store_number<Source>(n, out, loc, ErrorInput::json(number_text(v)), errors);
         }
+        Number n;
+        if (!read_number(ctx, v, at, n)) return false;
+        // The input as sent (exact for integers beyond 64 bits); only looked at on error.
+        store_number<Source>(n, out, loc, ErrorInput::json(json::detail::number_token(ctx.text, at)), errors);
         return true;
     } else if constexpr (std::is_enum_v<M>) {
         std::string_view s;
@@ -163,9 +156,9 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
         store_enum(s, out, loc, ErrorInput::string(s), errors);
         return true;
     } else if constexpr (detail::is_optional_v<M>) {
-        bool is_null = false;
-        if (const simdjson::error_code e = v.is_null().get(is_null)) return ctx.fail(malformed_scalar(e, 'n'), value_start(v));
-        if (is_null) {
+        const char* const at = value_start(v);
+        if (*at == 'n') {
+            if (const simdjson::error_code e = json::read_null(v, ctx.text, at)) return ctx.fail(e, at);
             out.reset();
             return true;
         }
