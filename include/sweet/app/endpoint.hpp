@@ -402,7 +402,7 @@ private:
         [[maybe_unused]] const auto one = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
             if constexpr (kIsPath<J>) {
                 constexpr auto& p = routing::parsed_pattern_v<Route>.params[J];
-                doc.parameters.push_back(ParameterDoc{std::string(p.name), "path", path_param_schema(p.type), {}, true});
+                doc.parameters.push_back(ParameterDoc{std::string(p.name), "path", path_param_schema<std::remove_cvref_t<Param<J>>>(p.type), {}, true});
             } else if constexpr (kIsExtra<J>) {
                 TypedParam<std::remove_cvref_t<Param<J>>>::describe(doc, components);
             }

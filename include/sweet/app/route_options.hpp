@@ -10,7 +10,9 @@
 /// Also the shape of one OpenAPI operation, which the endpoint fills from its signature.
 
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "sweet/json/writer.hpp"
@@ -77,11 +79,20 @@ struct OperationDoc {
     bool validates = false;               ///< the route can answer 422
 };
 
-/// The JSON Schema of a path parameter of `type`.
-inline std::string path_param_schema(routing::ParamType type) {
+/// The JSON Schema of a path parameter of `type` received as C++ type `T` (the handler's
+/// parameter type): integers carry the type's range, which is exactly what the route accepts.
+template <class T = void>
+std::string path_param_schema(routing::ParamType type) {
+    const auto integer = [](auto lowest, auto highest) {
+        return "{\"type\":\"integer\",\"minimum\":" + std::to_string(lowest) + ",\"maximum\":" + std::to_string(highest) + "}";
+    };
     switch (type) {
-        case routing::ParamType::integer: return R"({"type":"integer"})";
-        case routing::ParamType::unsigned_integer: return R"({"type":"integer","minimum":0})";
+        case routing::ParamType::integer:
+            if constexpr (std::is_integral_v<T>) return integer(std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+            return integer(std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+        case routing::ParamType::unsigned_integer:
+            if constexpr (std::is_integral_v<T>) return integer(T{0}, std::numeric_limits<T>::max());
+            return integer(0, std::numeric_limits<std::uint64_t>::max());
         case routing::ParamType::floating: return R"({"type":"number"})";
         case routing::ParamType::boolean: return R"({"type":"boolean"})";
         case routing::ParamType::uuid: return R"({"type":"string","format":"uuid"})";
