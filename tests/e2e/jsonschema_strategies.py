@@ -6,9 +6,9 @@ integer, number, boolean, null, or a list of them), `properties`, `required`,
 `additionalProperties` (a boolean or a schema), `anyOf`/`oneOf`, `enum`, `const`, `minimum`,
 `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `minLength`/`maxLength` (code points),
 `pattern`, `format` (email, uuid, date-time, date; int32/int64 bound integers), `minItems`/
-`maxItems`, `$ref` to `#/components/schemas/...` and `default`. A keyword it does not know raises
-`UnsupportedSchema`, so a document that grows a new keyword fails loudly instead of being
-half-tested.
+`maxItems`, `multipleOf` (integers), `$ref` to `#/components/schemas/...` and `default`. A
+keyword it does not know raises `UnsupportedSchema`, so a document that grows a new keyword
+fails loudly instead of being half-tested.
 
 Three things are here:
 
@@ -21,7 +21,8 @@ Three things are here:
   generator: a mutation that happens to stay valid is simply a valid example.
 - `Oracle(document)`: a jsonschema Draft 2020-12 validator with two deliberate changes, both
   towards what JSON Schema itself specifies (see `ecma_pattern_to_python` and
-  `FORMAT_CHECKER`), and `wrong_locations()`, the places in a document that are really wrong.
+  `FORMAT_CHECKER`); `wrong_places()`, the places in a document that are really wrong; and
+  `uncertain_emails()`, where jsonschema's loose email check and Sweet's may disagree.
 - JSON text: `json_text(value)` renders a value with varied but valid whitespace and escapes;
   `malformed_json(valid_text)` breaks valid text; `parse_strict(body)` says whether bytes are
   JSON, not JSON, or in the grey zone RFC 8259 leaves to implementations.

@@ -338,6 +338,37 @@ def path_value(api: TypedApi, method: str, path: str, name: str) -> st.SearchStr
     return api.strategies.valid(param["schema"]).map(int)
 
 
+# ---- the oracle itself --------------------------------------------------------------------
+
+
+def test_oracle_follows_json_schema():
+    """The oracle's two departures from jsonschema-as-packaged, pinned down: patterns search
+    with ECMAScript's meaning, and uuid/date/date-time follow their RFCs (email stays loose)."""
+    oracle = Oracle({})
+    sku = {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"}
+    assert oracle.is_valid(sku, "ABC-1234")
+    assert not oracle.is_valid(sku, "ABC-1234\n"), "ECMAScript's $ does not match before a final newline"
+    assert not oracle.is_valid({"type": "string", "pattern": "^\\d+$"}, "\u0661\u0662"), "\\d is ASCII in ECMAScript"
+    assert not oracle.is_valid({"type": "string", "pattern": "^.$"}, "\r"), ". does not match line terminators"
+    assert oracle.is_valid({"type": "string", "pattern": "b"}, "abc"), "patterns search, unanchored"
+    cases = {
+        "uuid": (["123e4567-e89b-12d3-a456-426614174000", "123E4567-E89B-12D3-A456-426614174000"],
+                 ["{123e4567-e89b-12d3-a456-426614174000}", "123e4567e89b12d3a456426614174000",
+                  "urn:uuid:123e4567-e89b-12d3-a456-426614174000"]),
+        "date": (["2024-02-29", "0000-01-01"], ["2023-02-29", "20240101", "2024-W01-1", "2024-1-01"]),
+        "date-time": (["2024-02-29T23:59:59Z", "2024-02-29t23:59:59.123z", "2024-01-01T00:00:00+23:59", "2016-12-31T23:59:60Z"],
+                      ["2024-02-29 23:59:59Z", "2024-02-29T23:59:59", "2024-02-29T24:00:00Z", "2024-01-01T00:00:00+24:00"]),
+        "email": (["a@b", "x@y.z"], ["ab", ""]),
+    }
+    for fmt, (good, bad) in cases.items():
+        for text in good:
+            assert oracle.is_valid({"type": "string", "format": fmt}, text), (fmt, text)
+        for text in bad:
+            assert not oracle.is_valid({"type": "string", "format": fmt}, text), (fmt, text)
+    assert not oracle.is_valid({"type": "integer", "format": "int32"}, 2**31)
+    assert oracle.is_valid({"type": "integer"}, 5.0), "JSON Schema counts 5.0 as an integer"
+
+
 # ---- the document -------------------------------------------------------------------------
 
 
