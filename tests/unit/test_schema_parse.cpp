@@ -632,3 +632,14 @@ TEST_CASE("schema: numbers and literals simdjson 3.0.1 gets wrong are read right
     const Parsed unclosed = parse("[0003181795956718829566998", loose);
     CHECK(unclosed.error.reason.find("unclosed array or object") != std::string::npos);
 }
+
+TEST_CASE("schema: a full error list is never emptied by a repeated name", "[schema]") {
+    CreateUser user;
+    schema::ParseOptions options;
+    options.max_errors = 2;
+    // The last "age" is the one that counts, but its error does not fit in the list any more:
+    // the earlier ones stay rather than leaving an invalid body without errors.
+    const Parsed p = parse(R"({"age":0.5,"age":1.5,"age":2.5,"name":"n","items":[],"tags":{}})", user, options);
+    CHECK(p.status == BodyStatus::invalid);
+    CHECK(p.count == 2);
+}

@@ -58,7 +58,7 @@ namespace ondemand = simdjson::ondemand;
 class ErrorOrder {
 public:
     explicit ErrorOrder(const ValidationErrors& errors, std::size_t field_count) noexcept
-        : start_(errors.mark()), field_count_(field_count) {}
+        : start_(errors.mark()), dropped_before_(errors.dropped()), field_count_(field_count) {}
 
     /// Records the errors between `before` and `after`, produced by field `index` (or, when it
     /// equals the field count, by an unknown member).
@@ -76,9 +76,11 @@ public:
         }
     }
 
-    /// Puts the object's errors in declaration order, unknown members last.
+    /// Puts the object's errors in declaration order, unknown members last. Once the list is
+    /// full nothing is moved or dropped: the errors it could not take may have been the ones
+    /// that replace those of an earlier repeated name, and a 422 must never end up empty.
     void apply(ValidationErrors& errors) {
-        if (!active_) return;
+        if (!active_ || errors.dropped() != dropped_before_) return;
         std::vector<ValidationErrors::Span> runs;
         runs.reserve(fields_.size() + extras_.size());
         for (const ValidationErrors::Span& s : fields_) {
@@ -90,6 +92,7 @@ public:
 
 private:
     ValidationErrors::Mark start_;
+    std::size_t dropped_before_;
     std::size_t field_count_;
     std::vector<ValidationErrors::Span> fields_;
     std::vector<ValidationErrors::Span> extras_;
