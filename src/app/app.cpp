@@ -79,10 +79,9 @@ Result<void> App::validate() {
     }
     wants_after_response_ = !hooks_.after_response.empty();
     for (const auto& endpoint : endpoints_) wants_after_response_ = wants_after_response_ || endpoint->has_after_response;
-    typed_param_options().parse.unknown_fields =
-        config_.forbid_unknown_fields ? schema::UnknownFields::forbid : schema::UnknownFields::ignore;
-    typed_param_options().parse.max_depth = config_.json_max_depth;
-    typed_param_options().parse.max_errors = config_.max_validation_errors;
+    hooks_.parse.unknown_fields = config_.forbid_unknown_fields ? schema::UnknownFields::forbid : schema::UnknownFields::ignore;
+    hooks_.parse.max_depth = config_.json_max_depth;
+    hooks_.parse.max_errors = config_.max_validation_errors;
 
     // Methods the app serves anywhere, for `OPTIONS *`.
     all_methods_ = http::MethodSet{};
@@ -131,7 +130,6 @@ Response App::handle(Request& req) {
         return true;
     };
     guarded([&] { res = run_chain(req, endpoint); });
-    context->endpoint = endpoint;
     guarded([&] { finish_response(req, res, endpoint); });  // if a hook throws, its 500 is sent as is
     context->scope = nullptr;  // `scope` ends here: request-scoped instances are destroyed now
     return res;
@@ -164,7 +162,15 @@ Response App::run_chain(Request& req, Endpoint*& matched) {
                 m = unmatched;
             }
         }
-        if (m.kind == routing::MatchResult::Kind::found) req.set_route(m.pattern, m.param_names, {params, m.param_count});
+        if (m.kind == routing::MatchResult::Kind::found) {
+            // The values outlive this function (hooks after the handler, after_response read
+            // them): they move to the request's arena, released after the response is written.
+            auto* kept = static_cast<std::string_view*>(
+                req.arena().allocate(sizeof(std::string_view) * (m.param_count + 1), alignof(std::string_view)));
+            for (std::size_t i = 0; i < m.param_count; ++i) new (kept + i) std::string_view(params[i]);
+            req.set_route(m.pattern, m.param_names, {kept, m.param_count});
+        }
+        if (auto* context = static_cast<di::RequestContext*>(req.context())) context->endpoint = matched;
     }
     // 2. App-wide on_request hooks, for every request.
     if (!hooks_.on_request.empty()) {
@@ -179,6 +185,13 @@ Response App::run_chain(Request& req, Endpoint*& matched) {
     }
     if (asterisk) return Response::empty(204).set_header("Allow", allow_header(all_methods_));  // the server as a whole
     if (table_hit != nullptr) {
+        // A table's route gets the app-wide hooks of its chain like any other route.
+        for (auto* list : {&hooks_.pre_validation, &hooks_.pre_handler}) {
+            if (list->empty()) continue;
+            Result<Step> step = detail::AppHooks::run(*list, req);
+            if (!step) return render_error(req, step.error());
+            if (step->responded()) return std::move(step->response());
+        }
         Result<Response> result = table_hit->dispatch(m.route, req);
         if (result) return std::move(result).value();
         return render_error(req, result.error());
@@ -203,8 +216,18 @@ void App::finish_response(Request& req, Response& res, Endpoint* endpoint) {
 void App::after_response(Request& req, const Response& res, const ResponseInfo& info) {
     auto* context = static_cast<di::RequestContext*>(req.context());
     auto* endpoint = context != nullptr ? static_cast<Endpoint*>(context->endpoint) : nullptr;
-    if (endpoint != nullptr && endpoint->has_after_response) endpoint->after_response(req, res, info);
-    for (auto& hook : hooks_.after_response) hook(req, res, info);
+    // Each hook on its own: one that throws must not silence the others (access log, metrics).
+    const auto guarded = [&](auto&& call) {
+        try {
+            call();
+        } catch (const std::exception& e) {
+            log::error("an after_response hook threw on {} {}: {}", req.method_name(), req.target(), e.what());
+        } catch (...) {
+            log::error("an after_response hook threw on {} {}", req.method_name(), req.target());
+        }
+    };
+    if (endpoint != nullptr && endpoint->has_after_response) guarded([&] { endpoint->after_response(req, res, info); });
+    for (auto& hook : hooks_.after_response) guarded([&] { hook(req, res, info); });
 }
 
 Response App::answer_unmatched(Request& req, const routing::MatchResult& m) {
@@ -253,6 +276,10 @@ Response App::render_error_for(Request& req, const Error& error, Endpoint* endpo
     }
 }
 
-Response App::render_error(Request& req, const Error& error) { return render_error_for(req, error, nullptr); }
+Response App::render_error(Request& req, const Error& error) {
+    // The matched route's (or group's) on_error answers when it has one.
+    auto* context = static_cast<di::RequestContext*>(req.context());
+    return render_error_for(req, error, context != nullptr ? static_cast<Endpoint*>(context->endpoint) : nullptr);
+}
 
 }  // namespace sweet

@@ -141,8 +141,23 @@ void write_operation(json::Writer& w, const OperationDoc& op) {
     }
     w.key("responses");
     w.begin_object();
+    // One entry per status: a status documented twice keeps its last description; a documented
+    // 422 replaces the built-in validation error.
+    std::vector<const ResponseDoc*> responses;
+    for (const auto& r : op.options.responses) {
+        auto same = std::find_if(responses.begin(), responses.end(), [&](const ResponseDoc* d) { return d->status == r.status; });
+        if (same != responses.end()) {
+            *same = &r;
+        } else {
+            responses.push_back(&r);
+        }
+    }
     bool documented_success = false;
-    for (const auto& r : op.options.responses) documented_success = documented_success || (r.status >= 200 && r.status < 300);
+    bool documented_422 = false;
+    for (const ResponseDoc* r : responses) {
+        documented_success = documented_success || (r->status >= 200 && r->status < 300);
+        documented_422 = documented_422 || r->status == 422;
+    }
     if (!documented_success) {
         w.key("200");
         w.begin_object();
@@ -150,7 +165,8 @@ void write_operation(json::Writer& w, const OperationDoc& op) {
         w.string("Successful Response");
         w.end_object();
     }
-    for (const auto& r : op.options.responses) {
+    for (const ResponseDoc* response : responses) {
+        const ResponseDoc& r = *response;
         w.key(std::to_string(r.status));
         w.begin_object();
         w.key("description");
@@ -167,7 +183,7 @@ void write_operation(json::Writer& w, const OperationDoc& op) {
         }
         w.end_object();
     }
-    if (op.validates) {
+    if (op.validates && !documented_422) {
         w.key("422");
         w.raw(R"({"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}})");
     }

@@ -100,6 +100,7 @@ void HttpConnection::keep_leftover(std::string_view buffer, std::size_t pos) {
     if (pos >= buffer.size()) return;
     if (state_ == State::closing || state_ == State::lingering || state_ == State::closed) return;
     server_.ensure_buffer(in_);
+    in_.reserve(buffer.size() - pos + kBodyPadding);  // a body parsed from here later needs the slack
     in_.assign(buffer.substr(pos));
 }
 
@@ -390,6 +391,7 @@ void HttpConnection::resume_input() {
     if (processing_ || in_.empty() || state_ != State::reading_head) return;
     std::string pending = std::move(in_);
     in_.clear();
+    pending.reserve(pending.size() + kBodyPadding);  // bodies parsed in place need the slack
     const std::size_t used = process(pending);
     if (used < pending.size() && state_ != State::closing && state_ != State::lingering) {
         pending.erase(0, used);

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import time
 
 import pytest
 import requests
@@ -95,7 +96,11 @@ def test_an_exception_is_a_500_that_hides_the_detail_and_still_gets_response_hoo
     assert r.status_code == 500
     assert "secret" not in r.text
     assert trace(r)[-1] == "app.on_response"
-    assert "secret detail" in lc.stderr()  # logged for the operator
+    # Logged for the operator (workers flush their log buffer after each batch: wait for it).
+    deadline = time.monotonic() + 5
+    while "secret detail" not in lc.stderr() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert "secret detail" in lc.stderr()
 
 
 def test_nested_group_prefix_hooks_and_provider_override(lc):
@@ -157,3 +162,25 @@ def test_pipelined_requests_each_get_their_own_scope(lc):
     assert data.count(b"HTTP/1.1 200 OK") == 4
     stats = json.loads(data.rsplit(b"\r\n\r\n", 1)[1])
     assert stats["made"] == 4 and stats["destroyed"] == 3
+
+
+def test_path_parameters_are_readable_in_response_hooks(lc):
+    r = requests.get(lc.url + "/api/echo-param/12345", timeout=10)
+    assert r.status_code == 200 and r.headers["X-Param"] == "12345"
+
+
+def test_the_routes_own_on_error_wins_over_the_groups(lc):
+    r = requests.get(lc.url + "/api/own-error", timeout=10)
+    assert r.status_code == 400 and r.text == "route error 400\n"
+
+
+def test_mounted_table_routes_get_the_app_wide_hooks(lc):
+    r = requests.get(lc.url + "/table/3", timeout=10)
+    assert r.text == "table 3 ok"
+    assert trace(r) == ["app.on_request", "app.pre_validation", "app.pre_handler", "app.on_response"]
+
+
+def test_an_after_response_hook_cannot_take_a_request_scoped_dependency():
+    proc = subprocess.run([str(LIFECYCLE), "--backend", BACKEND, "--bad-after-hook", "1"], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    assert "after_response" in proc.stderr and "Trace" in proc.stderr

@@ -217,3 +217,12 @@ def test_the_server_survives_a_burst_of_garbage_bodies(typed):
             r = s.post(typed.url + "/orgs/1/users", data=payload, headers={"Content-Type": "application/json"}, timeout=10)
             assert r.status_code in (400, 422), (payload, r.status_code, r.text)
         assert post_json(typed, "/orgs/1/users", VALID_USER).status_code == 201
+
+
+def test_query_values_with_bad_escapes_fail_validation_and_the_last_repeat_wins(typed):
+    headers = {"X-Token": "12345678"}
+    r = requests.get(typed.url + "/items?limit=%zz", headers=headers, timeout=10)
+    assert r.status_code == 422
+    assert by_loc(r)[("query", "limit")]["input"] == "%zz"
+    r = requests.get(typed.url + "/items?limit=abc&limit=7", headers=headers, timeout=10)
+    assert r.status_code == 200 and r.json()["limit"] == 7

@@ -61,11 +61,15 @@ sweet::Result<sweet::Step> trace_step(sweet::Request&, Trace& t, const char* nam
 
 int main(int argc, char** argv) {
     // --missing-provider 1: register a route that needs an unprovided type (start-up must fail).
+    // --bad-after-hook 1: an after_response hook asks for a request-scoped dependency (start-up must fail).
     bool missing_provider = false;
+    bool bad_after_hook = false;
     std::vector<char*> args{argv[0]};
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--missing-provider") == 0 && i + 1 < argc) {
             missing_provider = std::strcmp(argv[++i], "1") == 0;
+        } else if (std::strcmp(argv[i], "--bad-after-hook") == 0 && i + 1 < argc) {
+            bad_after_hook = std::strcmp(argv[++i], "1") == 0;
         } else {
             args.push_back(argv[i]);
         }
@@ -154,6 +158,24 @@ int main(int argc, char** argv) {
         t.add("handler");
         return sweet::Response::text(s.greeting);
     });
+
+    // Path parameters stay readable after the handler: in on_response and after_response.
+    api.get<"/echo-param/{id:int}">([](sweet::Request&, std::int64_t) { return sweet::Response::text("ok"); },
+                                    sweet::hooks(sweet::on_response([](sweet::Request& req, sweet::Response& res) {
+                                        res.set_header("X-Param", std::string(req.param("id").value_or("none")));
+                                    })));
+    // The route's own on_error answers before the group's.
+    api.get<"/own-error">([](sweet::Request&) -> sweet::Result<sweet::Response> { return sweet::Error::client(400, "nope"); },
+                          sweet::hooks(sweet::on_error([](sweet::Request&, const sweet::Error& e) {
+                              return sweet::Response::text(fmt::format("route error {}\n", e.status), e.status);
+                          })));
+    // A compile-time route table gets the app-wide hooks too.
+    app.mount(sweet::routes(sweet::routing::get<"/table/{n:int}">([](sweet::Request& req, long n) {
+        return sweet::Response::text(fmt::format("table {} {}", n, req.header("X-Block") ? "blocked?" : "ok"));
+    })));
+    if (bad_after_hook) {
+        app.after_response([](sweet::Request&, const sweet::Response&, const sweet::ResponseInfo&, Trace& t) { t.add("too late"); });
+    }
 
     if (missing_provider) {
         app.get<"/needs-unprovided">([](sweet::Request&, Unprovided& u) { return sweet::Response::text(std::to_string(u.x)); });

@@ -277,7 +277,7 @@ private:
 template <class H>
 void App::install(H hook) {
     auto bound = std::make_shared<detail::BoundHook<H>>(detail::BoundHook<H>{std::move(hook), {}});
-    hook_binders_.emplace_back([bound](const di::Registry& r) { return bound->deps.bind(r, "an app-wide hook"); });
+    hook_binders_.emplace_back([bound](const di::Registry& r) { return bound->bind(r, "an app-wide hook"); });
     if constexpr (H::phase == HookPhase::on_request || H::phase == HookPhase::pre_validation || H::phase == HookPhase::pre_handler) {
         detail::RequestHook fn = [bound](Request& req) { return detail::call_request_hook(*bound, req); };
         if constexpr (H::phase == HookPhase::on_request) hooks_.on_request.push_back(std::move(fn));

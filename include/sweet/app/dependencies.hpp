@@ -87,8 +87,11 @@ public:
     virtual void* get(Request* req) = 0;
     /// Resolves what this provider needs in `registry`; the first problem as text, or "".
     virtual std::string bind(const Registry& registry) = 0;
-    /// Makes the shared instance (shared lifetime only), at start-up.
+    /// Makes the shared instance (shared lifetime only), at start-up; throws what the provider
+    /// function throws, or std::logic_error when it made nothing.
     virtual void start() {}
+    /// The providers bound for what this one needs (after `bind`), for the cycle check.
+    [[nodiscard]] virtual std::vector<const ProviderBase*> bound_needs() const { return {}; }
 
     Lifetime lifetime = Lifetime::shared;    ///< how long instances live
     std::string_view type;                   ///< the provided type's name
@@ -121,12 +124,18 @@ public:
             std::vector<const ProviderBase*> path;
             if (std::string cycle = find_cycle(provider.get(), path); !cycle.empty()) return Error{500, cycle, {}};
         }
-        for (const auto& [key, provider] : providers_) provider->start();
+        for (const auto& [key, provider] : providers_) {
+            try {
+                provider->start();
+            } catch (const std::exception& e) {
+                return Error{500, "the provider of " + std::string(provider->type) + " failed: " + e.what(), {}};
+            }
+        }
         return {};
     }
 
 private:
-    std::string find_cycle(const ProviderBase* p, std::vector<const ProviderBase*>& path) const {
+    static std::string find_cycle(const ProviderBase* p, std::vector<const ProviderBase*>& path) {
         for (const ProviderBase* seen : path) {
             if (seen == p) {
                 std::string text = "dependency cycle: ";
@@ -135,10 +144,9 @@ private:
             }
         }
         path.push_back(p);
-        for (TypeKey need : p->needs) {
-            if (ProviderBase* next = find(need)) {
-                if (std::string c = find_cycle(next, path); !c.empty()) return c;
-            }
+        // Follow what each provider really bound (a group's override binds in its own registry).
+        for (const ProviderBase* next : p->bound_needs()) {
+            if (std::string c = find_cycle(next, path); !c.empty()) return c;
         }
         path.pop_back();
         return {};
@@ -321,7 +329,17 @@ public:
         return problem;
     }
     void start() override {
-        if (lifetime == Lifetime::shared && !instance_) instance_ = make(nullptr);  // takes no Request (checked)
+        if (lifetime == Lifetime::shared && !instance_) {
+            instance_ = make(nullptr);  // takes no Request (checked)
+            if (!instance_) throw std::logic_error("it made no instance (a null pointer)");
+        }
+    }
+    std::vector<const ProviderBase*> bound_needs() const override {
+        std::vector<const ProviderBase*> out;
+        for (std::size_t i = 0; i < Deps::size(); ++i) {
+            if (const ProviderBase* p = deps_.provider(i)) out.push_back(p);
+        }
+        return out;
     }
     void* get(Request* req) override {
         switch (lifetime) {
@@ -331,20 +349,20 @@ public:
             case Lifetime::per_worker: {
                 auto& slots = worker_slots();
                 if (slots.size() <= slot) slots.resize(slot + 1);
-                if (!slots[slot]) slots[slot] = make(req);
+                if (!slots[slot]) slots[slot] = made_or_throw(req);
                 return slots[slot].get();
             }
             case Lifetime::per_request: {
                 RequestScope& scope = scope_of(req);
                 if (void* found = scope.find(this)) return found;
-                std::shared_ptr<T> made = make(req);
+                std::shared_ptr<T> made = made_or_throw(req);
                 T* raw = made.get();
                 scope.keep(this, std::move(made));
                 return raw;
             }
             case Lifetime::per_use: {
                 RequestScope& scope = scope_of(req);
-                std::shared_ptr<T> made = make(req);
+                std::shared_ptr<T> made = made_or_throw(req);
                 T* raw = made.get();
                 scope.keep(nullptr, std::move(made));  // never found again: each use gets a new one
                 return raw;
@@ -354,6 +372,13 @@ public:
     }
 
 private:
+    // A provider that yields a null pointer is a bug in the app: a 500, never a null reference.
+    std::shared_ptr<T> made_or_throw(Request* req) {
+        std::shared_ptr<T> made = make(req);
+        if (!made) throw std::logic_error("the provider of " + std::string(type) + " made no instance (a null pointer)");
+        return made;
+    }
+
     std::shared_ptr<T> make(Request* req) {
         auto made = [&]() -> decltype(auto) {
             if constexpr (kTakesRequest) {

@@ -50,6 +50,7 @@ struct AppHooks {
     std::vector<RequestHook> pre_handler;      ///< run inside each route's chain
     std::vector<ResponseHook> on_response;     ///< run last on every response
     std::vector<AfterHook> after_response;     ///< run once every response is written
+    schema::ParseOptions parse;                ///< this app's JSON and validation options (from ServerConfig)
 
     /// Runs `list` in order until one answers or fails.
     static Result<Step> run(std::vector<RequestHook>& list, Request& req) {
@@ -97,6 +98,21 @@ struct BoundHook {
 
     H hook;
     Deps deps;
+
+    /// Binds the hook's dependencies; an after_response hook may not take request-scoped ones
+    /// (the request's scope has ended when it runs).
+    std::string bind(const di::Registry& registry, const std::string& who) {
+        std::string problem = deps.bind(registry, who + " (a hook)");
+        if (!problem.empty() || H::phase != HookPhase::after_response) return problem;
+        for (std::size_t i = 0; i < Deps::size(); ++i) {
+            const di::ProviderBase* p = deps.provider(i);
+            if (p->lifetime == Lifetime::per_request || p->lifetime == Lifetime::per_use) {
+                return who + ": an after_response hook needs " + std::string(p->type) + ", a " + di::lifetime_name(p->lifetime) +
+                       " dependency, but the request's dependencies are gone when after_response runs";
+            }
+        }
+        return problem;
+    }
 
     /// Calls the hook with the phase's arguments and its dependencies.
     template <class... A>
@@ -274,10 +290,10 @@ public:
                                    " path parameters instead of " + std::to_string(kPathCount));
         }
         Slots slots{};
-        ValidationErrors errors(typed_param_options().parse.max_errors);
+        ValidationErrors errors(app.parse.max_errors);
         Error failure;
         bool failed = false;
-        fill_slots(req, values, slots, errors, failure, failed, std::make_index_sequence<kArgCount>{});
+        fill_slots(req, values, slots, errors, app.parse, failure, failed, std::make_index_sequence<kArgCount>{});
         if (failed) return failure;
         if (!errors.empty()) return Response::json_text(std::move(errors).body(), 422);
 
@@ -289,19 +305,15 @@ public:
     }
 
     bool on_error(Request& req, const Error& error, Response& out) override {
-        // The innermost (last) on_error hook answers.
+        // The innermost on_error hook (the route's, else the inner group's...) answers alone.
         bool answered = false;
-        std::apply(
-            [&](auto&... bound) {
-                [[maybe_unused]] const auto one = [&](auto& b) {
-                    if constexpr (std::remove_reference_t<decltype(b)>::phase == HookPhase::on_error) {
-                        out = b(req, error);
-                        answered = true;
-                    }
-                };
-                (one(bound), ...);
-            },
-            hooks_);
+        reverse_each(hooks_, [&](auto& b) {
+            if constexpr (std::remove_reference_t<decltype(b)>::phase == HookPhase::on_error) {
+                if (answered) return;
+                out = b(req, error);
+                answered = true;
+            }
+        });
         return answered;
     }
 
@@ -331,7 +343,7 @@ public:
     std::string bind(const di::Registry& reg) override {
         const std::string who = "route " + std::string(Route.view());
         std::string problem = deps_.bind(reg, who);
-        std::apply([&](auto&... b) { ((problem.empty() ? void(problem = b.deps.bind(reg, who + " (a hook)")) : void()), ...); }, hooks_);
+        std::apply([&](auto&... b) { ((problem.empty() ? void(problem = b.bind(reg, who)) : void()), ...); }, hooks_);
         return problem;
     }
 
@@ -362,8 +374,8 @@ private:
     }
 
     template <std::size_t... I>
-    void fill_slots(Request& req, std::span<const std::string_view> values, Slots& slots, ValidationErrors& errors, Error& failure,
-                    bool& failed, std::index_sequence<I...>) {
+    void fill_slots(Request& req, std::span<const std::string_view> values, Slots& slots, ValidationErrors& errors,
+                    const schema::ParseOptions& parse, Error& failure, bool& failed, std::index_sequence<I...>) {
         [[maybe_unused]] const auto one = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
             if (failed) return;
             if constexpr (kIsPath<J>) {
@@ -371,7 +383,7 @@ private:
                 routing::PathErrors path_errors{errors};
                 routing::detail::convert_param<p.type>(p.name, values[J], std::get<J>(slots), path_errors);
             } else if constexpr (kIsExtra<J>) {
-                if (Result<void> r = TypedParam<std::remove_cvref_t<Param<J>>>::extract(req, std::get<J>(slots), errors); !r) {
+                if (Result<void> r = TypedParam<std::remove_cvref_t<Param<J>>>::extract(req, std::get<J>(slots), errors, parse); !r) {
                     failure = std::move(r).error();
                     failed = true;
                 }
@@ -408,7 +420,10 @@ private:
             }
         };
         (one(std::integral_constant<std::size_t, I>{}), ...);
-        doc.validates = kArgCount > 0;
+        // Only path and typed parameters can fail validation (dependencies cannot).
+        doc.validates = []<std::size_t... J>(std::index_sequence<J...>) {
+            return ((kIsPath<J> || kIsExtra<J>) || ... || false);
+        }(std::make_index_sequence<kArgCount>{});
     }
 
     F handler_;

@@ -86,17 +86,6 @@ struct IsExtraHandlerParam<Headers<T>> : std::true_type {};
 
 namespace sweet {
 
-/// Options the app passes to typed parameters (from ServerConfig).
-struct TypedParamOptions {
-    schema::ParseOptions parse;  ///< unknown fields, depth, error count
-};
-
-/// The options in force for the app being served (set by the app at start-up).
-inline TypedParamOptions& typed_param_options() {
-    static TypedParamOptions options;
-    return options;
-}
-
 /// True for `application/json` and `application/<anything>+json`, with any parameters.
 inline bool is_json_media_type(std::string_view content_type) noexcept {
     const std::size_t semicolon = content_type.find(';');
@@ -122,7 +111,7 @@ struct TypedParam<Body<T>> {
         return {};
     }
     /// Parses and validates; malformed JSON is a 400 with the position and the reason.
-    static Result<void> extract(Request& req, Body<T>& out, ValidationErrors& errors) {
+    static Result<void> extract(Request& req, Body<T>& out, ValidationErrors& errors, const schema::ParseOptions& parse) {
         static_assert(kBodyPadding >= 64, "simdjson reads up to 64 bytes past the body");
         if (req.body().empty()) {
             errors.add("missing", schema::Location("body"), "Field required");
@@ -131,14 +120,14 @@ struct TypedParam<Body<T>> {
         if constexpr (std::is_same_v<T, json::Value>) {
             // Any JSON: parsed strictly, nothing to validate.
             json::ParseOptions options;
-            options.max_depth = typed_param_options().parse.max_depth;
+            options.max_depth = parse.max_depth;
             json::ParseResult<json::Value> parsed = json::parse_padded(req.body(), options);
             if (!parsed) return parsed.error().to_error();
             out.value = std::move(parsed).value();
             return {};
         } else {
             const schema::BodyOutcome outcome =
-                schema::parse_json(req.body(), true, out.value, errors, typed_param_options().parse);
+                schema::parse_json(req.body(), true, out.value, errors, parse);
             if (outcome.status == schema::BodyStatus::malformed) return outcome.error.to_error();
             return {};
         }
@@ -164,9 +153,11 @@ void for_each_query_value(Request& req, std::string_view name, Fn&& fn) {
         const std::size_t eq = pair.find('=');
         const std::string_view raw_key = pair.substr(0, eq);
         const std::string_view raw_value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-        const auto key = req.decode_component(raw_key);
-        if (!key || *key != name) continue;
-        if (const auto value = req.decode_component(raw_value)) fn(*value);
+        // A bad escape is kept as sent, like Python's unquote: the value then fails to convert
+        // (a 422 naming it) instead of silently disappearing.
+        const std::string_view key = req.decode_component(raw_key).value_or(raw_key);
+        if (key != name) continue;
+        fn(req.decode_component(raw_value).value_or(raw_value));
     }
 }
 }  // namespace detail
@@ -176,15 +167,14 @@ struct TypedParam<Query<T>> {
     /// Nothing to check before validation.
     static Result<void> check(Request&) { return {}; }
     /// Converts and validates the query parameters into the struct's fields.
-    static Result<void> extract(Request& req, Query<T>& out, ValidationErrors& errors) {
+    static Result<void> extract(Request& req, Query<T>& out, ValidationErrors& errors, const schema::ParseOptions&) {
         schema::parse_strings(
             "query",
             [&req](std::string_view name) -> std::optional<std::string_view> {
-                std::optional<std::string_view> first;
-                detail::for_each_query_value(req, name, [&](std::string_view v) {
-                    if (!first) first = v;
-                });
-                return first;
+                // A repeated single-valued parameter: the last one wins, as in FastAPI.
+                std::optional<std::string_view> last;
+                detail::for_each_query_value(req, name, [&](std::string_view v) { last = v; });
+                return last;
             },
             [&req](std::string_view name, auto&& fn) { detail::for_each_query_value(req, name, fn); }, out.value, errors);
         return {};
@@ -203,7 +193,7 @@ struct TypedParam<Headers<T>> {
     /// Nothing to check before validation.
     static Result<void> check(Request&) { return {}; }
     /// Converts and validates the headers into the struct's fields.
-    static Result<void> extract(Request& req, Headers<T>& out, ValidationErrors& errors) {
+    static Result<void> extract(Request& req, Headers<T>& out, ValidationErrors& errors, const schema::ParseOptions&) {
         schema::parse_strings(
             "header", [&req](std::string_view name) { return req.header(name); },
             [&req](std::string_view name, auto&& fn) {
