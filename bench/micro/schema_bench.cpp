@@ -49,11 +49,12 @@ struct CreateUser {
 
 constexpr auto sweet_schema(schema::of<Item>) {
     using namespace sweet::schema;
-    return object("Item", field("name", &Item::name, min_length(1), max_length(100)), field("price", &Item::price, gt(0)),
-                  field("quantity", &Item::quantity, ge(1), le(1000)));
+    return object("Item", field("name", &Item::name, min_length(1), max_length(100)),
+                  field("price", &Item::price, gt(0)), field("quantity", &Item::quantity, ge(1), le(1000)));
 }
 constexpr auto sweet_enum(schema::of<Color>) {
-    return schema::enumeration(std::pair{Color::red, "red"}, std::pair{Color::green, "green"}, std::pair{Color::blue, "blue"});
+    return schema::enumeration(std::pair{Color::red, "red"}, std::pair{Color::green, "green"},
+                               std::pair{Color::blue, "blue"});
 }
 constexpr auto sweet_schema(schema::of<CreateUser>) {
     using namespace sweet::schema;
@@ -69,10 +70,11 @@ constexpr auto sweet_schema(schema::of<CreateUser>) {
 struct LenientUser : CreateUser {};
 constexpr auto sweet_schema(schema::of<LenientUser>) {
     using namespace sweet::schema;
-    return object<LenientUser>("LenientUser", field("name", &CreateUser::name, min_length(1), max_length(50)),
-                               field("age", &CreateUser::age, ge(0), le(150)), field("email", &CreateUser::email, format_email),
-                               field("items", &CreateUser::items, max_items(100)), field("color", &CreateUser::color, defaulted),
-                               field("tags", &CreateUser::tags, defaulted));
+    return object<LenientUser>(
+        "LenientUser", field("name", &CreateUser::name, min_length(1), max_length(50)),
+        field("age", &CreateUser::age, ge(0), le(150)), field("email", &CreateUser::email, format_email),
+        field("items", &CreateUser::items, max_items(100)), field("color", &CreateUser::color, defaulted),
+        field("tags", &CreateUser::tags, defaulted));
 }
 
 struct Search {
@@ -84,7 +86,8 @@ struct Search {
 };
 constexpr auto sweet_schema(schema::of<Search>) {
     using namespace sweet::schema;
-    return object("Search", field("q", &Search::q, min_length(1)), field("limit", &Search::limit, defaulted, ge(1), le(100)),
+    return object("Search", field("q", &Search::q, min_length(1)),
+                  field("limit", &Search::limit, defaulted, ge(1), le(100)),
                   field("offset", &Search::offset, defaulted, ge(0)), field("color", &Search::color, defaulted),
                   field("exact", &Search::exact));
 }
@@ -104,7 +107,9 @@ constexpr std::string_view kWithUnknown =
     R"("price":1843.5,"quantity":1,"sku":"AE-1"},{"name":"Note G","price":12,"quantity":3,"sku":null}],"color":"green",)"
     R"("tags":{"role":"author"},"meta":{"source":"bench","trace":[1,2,3]}})";
 
-simdjson::padded_string padded(std::string_view text) { return simdjson::padded_string(text.data(), text.size()); }
+simdjson::padded_string padded(std::string_view text) {
+    return simdjson::padded_string(text.data(), text.size());
+}
 
 void parse(benchmark::State& state, std::string_view body, bool is_padded, schema::BodyStatus expected,
            schema::UnknownFields unknown = schema::UnknownFields::forbid) {
@@ -133,7 +138,9 @@ void BM_parse_json(benchmark::State& state) {
 }
 BENCHMARK(BM_parse_json)->Name("schema/parse_json");
 
-void BM_parse_json_unpadded(benchmark::State& state) { parse(state, kBody, false, schema::BodyStatus::ok); }
+void BM_parse_json_unpadded(benchmark::State& state) {
+    parse(state, kBody, false, schema::BodyStatus::ok);
+}
 BENCHMARK(BM_parse_json_unpadded)->Name("schema/parse_json/unpadded");
 
 void BM_parse_json_shuffled(benchmark::State& state) {
@@ -155,7 +162,8 @@ void BM_parse_json_unknown(benchmark::State& state) {
     for (auto _ : state) {
         LenientUser user;
         schema::ValidationErrors errors;
-        const schema::BodyOutcome outcome = schema::parse_json(std::string_view(body.data(), body.size()), true, user, errors, options);
+        const schema::BodyOutcome outcome =
+            schema::parse_json(std::string_view(body.data(), body.size()), true, user, errors, options);
         if (outcome.status != schema::BodyStatus::ok) {
             state.SkipWithError("unexpected parse outcome");
             break;

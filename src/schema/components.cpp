@@ -10,8 +10,9 @@ bool Components::claim(std::string_view name, const void* type) {
         if (entry.name != name) continue;
         if (entry.type != type) {
             std::string conflict = "two different types are both named '";
-            conflict.append(name).append("' in the OpenAPI components; give one of them another name in its "
-                                         "object(...) or enumeration(...) declaration");
+            conflict.append(name).append(
+                "' in the OpenAPI components; give one of them another name in its "
+                "object(...) or enumeration(...) declaration");
             for (const std::string& known : conflicts_) {
                 if (known == conflict) return false;
             }

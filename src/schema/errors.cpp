@@ -51,9 +51,15 @@ void Location::write_segments(json::Writer& w) const {
 
 void ErrorInput::write(json::Writer& w) const {
     switch (kind_) {
-        case Kind::none: w.null(); break;
-        case Kind::string: w.string(text_); break;
-        case Kind::number: number_.write(w); break;
+        case Kind::none:
+            w.null();
+            break;
+        case Kind::string:
+            w.string(text_);
+            break;
+        case Kind::number:
+            number_.write(w);
+            break;
         case Kind::json: {
             std::string minified;
             minified.reserve(text_.size());
@@ -128,7 +134,8 @@ void ValidationErrors::rearrange(Mark since, std::span<const Span> runs) {
     std::size_t count = since.count;
     tail.reserve(entries_.size() - since.offset);
     for (const Span& run : runs) {
-        assert(run.begin.offset >= since.offset && run.end.offset <= entries_.size() && run.begin.offset <= run.end.offset);
+        assert(run.begin.offset >= since.offset && run.end.offset <= entries_.size() &&
+               run.begin.offset <= run.end.offset);
         tail.append(entries_, run.begin.offset, run.end.offset - run.begin.offset);
         count += run.end.count - run.begin.count;
     }

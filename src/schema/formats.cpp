@@ -9,10 +9,18 @@ namespace sweet::schema {
 
 namespace {
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-constexpr bool is_non_ascii(char c) noexcept { return (static_cast<unsigned char>(c) & 0x80) != 0; }
+constexpr bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+constexpr bool is_alpha(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool is_hex(char c) noexcept {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr bool is_non_ascii(char c) noexcept {
+    return (static_cast<unsigned char>(c) & 0x80) != 0;
+}
 
 /// RFC 5322 atext (plus UTF-8 beyond ASCII, as RFC 6531 allows).
 constexpr bool is_atext(char c) noexcept {
@@ -77,13 +85,15 @@ std::string_view email_error(std::string_view text) noexcept {
     }
     if (domain.front() == '.') return "An email address cannot have a period immediately after the @-sign.";
     if (domain.back() == '.') return "An email address cannot end with a period.";
-    if (domain.find('.') == std::string_view::npos) return "The part after the @-sign is not valid. It should have a period.";
+    if (domain.find('.') == std::string_view::npos)
+        return "The part after the @-sign is not valid. It should have a period.";
     std::size_t label_start = 0;
     for (std::size_t i = 0; i <= domain.size(); ++i) {
         if (i == domain.size() || domain[i] == '.') {
             const std::string_view label = domain.substr(label_start, i - label_start);
             if (label.empty()) return "An email address cannot have two periods in a row.";
-            if (label.size() > 63) return "The part after the @-sign is not valid: a label is longer than 63 characters.";
+            if (label.size() > 63)
+                return "The part after the @-sign is not valid: a label is longer than 63 characters.";
             if (label.front() == '-' || label.back() == '-') {
                 return "The part after the @-sign is not valid: a label cannot start or end with a hyphen.";
             }
@@ -97,7 +107,8 @@ std::string_view email_error(std::string_view text) noexcept {
     }
     const std::string_view top_level = domain.substr(domain.rfind('.') + 1);
     bool all_digits = true;
-    for (const char c : top_level) all_digits = all_digits && is_digit(c);
+    for (const char c : top_level)
+        all_digits = all_digits && is_digit(c);
     if (all_digits) return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
     return {};
 }
@@ -139,7 +150,8 @@ std::string_view date_time_error(std::string_view text) noexcept {
     if (i < text.size() && text[i] == '.') {
         ++i;
         const std::size_t digits = i;
-        while (i < text.size() && is_digit(text[i])) ++i;
+        while (i < text.size() && is_digit(text[i]))
+            ++i;
         if (i == digits) return "invalid character in second fraction, expected a digit after `.`";
     }
     if (i == text.size()) return "a time zone is required: `Z` or an offset such as `+02:00`";
@@ -164,7 +176,9 @@ std::string_view date_time_error(std::string_view text) noexcept {
 std::string_view uri_error(std::string_view text) noexcept {
     std::size_t i = 0;
     if (text.empty() || !is_alpha(text[0])) return "relative URL without a base";
-    while (i < text.size() && (is_alpha(text[i]) || is_digit(text[i]) || text[i] == '+' || text[i] == '-' || text[i] == '.')) ++i;
+    while (i < text.size() &&
+           (is_alpha(text[i]) || is_digit(text[i]) || text[i] == '+' || text[i] == '-' || text[i] == '.'))
+        ++i;
     if (i == text.size() || text[i] != ':') return "relative URL without a base";
     constexpr std::string_view allowed = "-._~:/?#[]@!$&'()*+,;=";
     bool seen_fragment = false;
@@ -189,11 +203,16 @@ std::string_view uri_error(std::string_view text) noexcept {
 
 std::string_view format_error(Format format, std::string_view text) noexcept {
     switch (format) {
-        case Format::email: return email_error(text);
-        case Format::uuid: return uuid_error(text);
-        case Format::date_time: return date_time_error(text);
-        case Format::date: return date_error(text);
-        case Format::uri: return uri_error(text);
+        case Format::email:
+            return email_error(text);
+        case Format::uuid:
+            return uuid_error(text);
+        case Format::date_time:
+            return date_time_error(text);
+        case Format::date:
+            return date_error(text);
+        case Format::uri:
+            return uri_error(text);
     }
     return {};
 }

@@ -37,7 +37,9 @@ constexpr bool is_word(std::int32_t cp) noexcept {
     return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '_';
 }
 
-constexpr bool is_line_terminator(std::int32_t cp) noexcept { return cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029; }
+constexpr bool is_line_terminator(std::int32_t cp) noexcept {
+    return cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029;
+}
 
 /// What assertions look at: the code points on either side of the current position.
 struct Position {
@@ -67,8 +69,11 @@ bool add_thread(const RegexProgram& program, Scratch& scratch, std::vector<std::
         scratch.marks[p] = scratch.generation;
         const RegexInstruction& in = program.code[p];
         switch (in.op) {
-            case Op::match: return true;
-            case Op::jump: scratch.stack.push_back(in.a); break;
+            case Op::match:
+                return true;
+            case Op::jump:
+                scratch.stack.push_back(in.a);
+                break;
             case Op::split:
                 scratch.stack.push_back(in.b);
                 scratch.stack.push_back(in.a);
@@ -87,7 +92,9 @@ bool add_thread(const RegexProgram& program, Scratch& scratch, std::vector<std::
                 break;
             case Op::code_point:
             case Op::any:
-            case Op::char_class: list.push_back(p); break;
+            case Op::char_class:
+                list.push_back(p);
+                break;
         }
     }
     return false;
@@ -95,10 +102,14 @@ bool add_thread(const RegexProgram& program, Scratch& scratch, std::vector<std::
 
 bool consumes(const RegexProgram& program, const RegexInstruction& in, std::int32_t cp) noexcept {
     switch (in.op) {
-        case RegexInstruction::Op::code_point: return static_cast<std::int32_t>(in.a) == cp;
-        case RegexInstruction::Op::any: return !is_line_terminator(cp);
-        case RegexInstruction::Op::char_class: return in_class(program.classes[in.a], cp);
-        default: return false;
+        case RegexInstruction::Op::code_point:
+            return static_cast<std::int32_t>(in.a) == cp;
+        case RegexInstruction::Op::any:
+            return !is_line_terminator(cp);
+        case RegexInstruction::Op::char_class:
+            return in_class(program.classes[in.a], cp);
+        default:
+            return false;
     }
 }
 
@@ -131,7 +142,8 @@ bool Regex::search(std::string_view text) const {
         scratch.new_generation();
         for (const std::uint32_t pc : scratch.current) {
             const RegexInstruction& in = program_.code[pc];
-            if (consumes(program_, in, at.after) && add_thread(program_, scratch, scratch.next, pc + 1, next_at)) return true;
+            if (consumes(program_, in, at.after) && add_thread(program_, scratch, scratch.next, pc + 1, next_at))
+                return true;
         }
         std::swap(scratch.current, scratch.next);
         at = next_at;

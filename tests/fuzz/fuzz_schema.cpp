@@ -2,7 +2,8 @@
 // parameters, and the pattern engine.
 //
 // The first input byte picks the options (unknown-member policy, depth limit, error cap) and
-// what to exercise (one of two structs, string parameters, a pattern); the rest is the input. Checks, beyond memory safety:
+// what to exercise (one of two structs, string parameters, a pattern); the rest is the input. Checks, beyond memory
+// safety:
 //  - parse_json calls a body malformed exactly when json::parse refuses it (with the same depth
 //    limit): both accept exactly the JSON texts of RFC 8259, whatever struct is filled;
 //  - the padded (in place) and copying parses agree: status, error, errors;
@@ -74,15 +75,16 @@ constexpr auto sweet_schema(schema::of<Item>) {
     return object("Item", field("name", &Item::name, min_length(1)), field("price", &Item::price, gt(0)));
 }
 constexpr auto sweet_enum(schema::of<Color>) {
-    return schema::enumeration(std::pair{Color::red, "red"}, std::pair{Color::green, "green"}, std::pair{Color::blue, "blue"});
+    return schema::enumeration(std::pair{Color::red, "red"}, std::pair{Color::green, "green"},
+                               std::pair{Color::blue, "blue"});
 }
 constexpr auto sweet_schema(schema::of<User>) {
     using namespace sweet::schema;
-    return object("User", field("name", &User::name, min_length(1), max_length(50)), field("age", &User::age, ge(0), le(150)),
-                  field("email", &User::email, format_email), field("items", &User::items, max_items(5)),
-                  field("color", &User::color, defaulted), field("tags", &User::tags, defaulted),
-                  field("bytes", &User::bytes), field("extra", &User::extra, defaulted),
-                  field("friends", &User::friends, defaulted));
+    return object("User", field("name", &User::name, min_length(1), max_length(50)),
+                  field("age", &User::age, ge(0), le(150)), field("email", &User::email, format_email),
+                  field("items", &User::items, max_items(5)), field("color", &User::color, defaulted),
+                  field("tags", &User::tags, defaulted), field("bytes", &User::bytes),
+                  field("extra", &User::extra, defaulted), field("friends", &User::friends, defaulted));
 }
 constexpr auto sweet_schema(schema::of<Mixed>) {
     using namespace sweet::schema;
@@ -94,7 +96,8 @@ constexpr auto sweet_schema(schema::of<Mixed>) {
 }
 constexpr auto sweet_schema(schema::of<Query>) {
     using namespace sweet::schema;
-    return object("Query", field("q", &Query::q, min_length(1)), field("limit", &Query::limit, defaulted, ge(1), le(100)),
+    return object("Query", field("q", &Query::q, min_length(1)),
+                  field("limit", &Query::limit, defaulted, ge(1), le(100)),
                   field("tag", &Query::tag, defaulted, max_items(3)), field("exact", &Query::exact),
                   field("color", &Query::color, defaulted), field("min", &Query::min),
                   field("day", &Query::day, defaulted, format_date));
@@ -135,7 +138,8 @@ void check_body(std::string_view text, const schema::ParseOptions& options) {
         json::ParseOptions json_options;
         json_options.max_depth = options.max_depth;
         const bool json_ok = json::parse(text, json_options).ok();
-        check(json_ok == (outcome.status != schema::BodyStatus::malformed), "malformed exactly when json::parse refuses the text");
+        check(json_ok == (outcome.status != schema::BodyStatus::malformed),
+              "malformed exactly when json::parse refuses the text");
     }
     json::ParseOptions unlimited;
     unlimited.max_depth = json::max_depth_limit;
@@ -178,7 +182,8 @@ void check_strings(std::string_view text) {
         if (end == std::string_view::npos) end = text.size();
         const std::string_view piece = text.substr(start, end - start);
         const std::size_t eq = piece.find('=');
-        params.emplace(std::string(piece.substr(0, eq)), eq == std::string_view::npos ? std::string() : std::string(piece.substr(eq + 1)));
+        params.emplace(std::string(piece.substr(0, eq)),
+                       eq == std::string_view::npos ? std::string() : std::string(piece.substr(eq + 1)));
         start = end + 1;
     }
     Query query;
@@ -192,7 +197,8 @@ void check_strings(std::string_view text) {
         },
         [&](std::string_view name, auto&& each) {
             auto [first, last] = params.equal_range(name);
-            for (; first != last; ++first) each(std::string_view(first->second));
+            for (; first != last; ++first)
+                each(std::string_view(first->second));
         },
         query, errors);
     const std::size_t count = errors.size();
@@ -217,14 +223,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t selector = data[0];
     const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
     sweet::schema::ParseOptions options;
-    options.unknown_fields = (selector & 1) != 0 ? sweet::schema::UnknownFields::forbid : sweet::schema::UnknownFields::ignore;
+    options.unknown_fields =
+        (selector & 1) != 0 ? sweet::schema::UnknownFields::forbid : sweet::schema::UnknownFields::ignore;
     options.max_depth = (selector & 2) != 0 ? 4 : 64;
     options.max_errors = (selector & 4) != 0 ? 3 : 100;
     switch ((selector >> 3) % 4) {
-        case 0: fuzz_schema::check_body<fuzz_schema::User>(text, options); break;
-        case 1: fuzz_schema::check_body<fuzz_schema::Mixed>(text, options); break;
-        case 2: fuzz_schema::check_strings(text); break;
-        default: fuzz_schema::check_pattern(text); break;
+        case 0:
+            fuzz_schema::check_body<fuzz_schema::User>(text, options);
+            break;
+        case 1:
+            fuzz_schema::check_body<fuzz_schema::Mixed>(text, options);
+            break;
+        case 2:
+            fuzz_schema::check_strings(text);
+            break;
+        default:
+            fuzz_schema::check_pattern(text);
+            break;
     }
     return 0;
 }

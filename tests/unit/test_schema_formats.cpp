@@ -17,7 +17,10 @@ using schema::Number;
 
 TEST_CASE("schema formats: email", "[schema]") {
     for (const char* ok : {"a@b.co", "first.last+tag@sub.example.org", "o'neil!#$%&*/=?^_`{|}~-@example.com",
-                           "\xc3\xa9l\xc3\xa8" "ve@\xc3\xa9" "cole.fr", "x@a-b.example"}) {
+                           "\xc3\xa9l\xc3\xa8"
+                           "ve@\xc3\xa9"
+                           "cole.fr",
+                           "x@a-b.example"}) {
         INFO(ok);
         CHECK(schema::email_error(ok).empty());
     }
@@ -47,7 +50,8 @@ TEST_CASE("schema formats: email", "[schema]") {
         INFO(c.text);
         CHECK(schema::email_error(c.text) == c.reason);
     }
-    CHECK(schema::email_error(std::string(65, 'a') + "@example.com") == "The email address is too long before the @-sign.");
+    CHECK(schema::email_error(std::string(65, 'a') + "@example.com") ==
+          "The email address is too long before the @-sign.");
     CHECK(schema::email_error("a@" + std::string(250, 'b') + ".com") == "The email address is too long.");
     CHECK(schema::email_error("a@" + std::string(64, 'b') + ".com") ==
           "The part after the @-sign is not valid: a label is longer than 63 characters.");
@@ -60,7 +64,8 @@ TEST_CASE("schema formats: uuid", "[schema]") {
           "invalid length: expected 36 characters, 8-4-4-4-12 hexadecimal digits");
     CHECK(schema::uuid_error("123e4567-e89b-12d3-a456_426614174000") ==
           "invalid group separator: expected `-` after 8, 4, 4 and 4 hexadecimal digits");
-    CHECK(schema::uuid_error("123e4567-e89b-12d3-a456-42661417400g") == "invalid character: expected a hexadecimal digit [0-9a-fA-F]");
+    CHECK(schema::uuid_error("123e4567-e89b-12d3-a456-42661417400g") ==
+          "invalid character: expected a hexadecimal digit [0-9a-fA-F]");
 }
 
 TEST_CASE("schema formats: date and date-time (RFC 3339)", "[schema]") {
@@ -163,19 +168,21 @@ TEST_CASE("schema errors: FastAPI's body, locations, inputs, context and the cap
     const schema::Location items(body, "items");
     const schema::Location first(items, std::size_t{0});
     const schema::Location price(first, "pri\"ce");
-    errors.add("greater_than", price, "Input should be greater than 0", schema::ErrorInput::json(" -1 "), {{"gt", Number(0)}});
+    errors.add("greater_than", price, "Input should be greater than 0", schema::ErrorInput::json(" -1 "),
+               {{"gt", Number(0)}});
     errors.add("missing", schema::Location("query"), "Field required");
-    errors.add("string_type", items, "Input should be a valid string", schema::ErrorInput::json("{ \"a b\" : [ 1 , 2 ] }"),
-               {{"x", "y"}, {"n", std::size_t{2}}});
+    errors.add("string_type", items, "Input should be a valid string",
+               schema::ErrorInput::json("{ \"a b\" : [ 1 , 2 ] }"), {{"x", "y"}, {"n", std::size_t{2}}});
     errors.add("dropped", body, "over the cap");
     CHECK(errors.size() == 3);
     CHECK(errors.full());
     CHECK(errors.dropped() == 1);
     CHECK(price.depth() == 4);
-    CHECK(std::move(errors).body() ==
-          R"({"detail":[{"type":"greater_than","loc":["body","items",0,"pri\"ce"],"msg":"Input should be greater than 0","input":-1,"ctx":{"gt":0}},)"
-          R"({"type":"missing","loc":["query"],"msg":"Field required","input":null},)"
-          R"({"type":"string_type","loc":["body","items"],"msg":"Input should be a valid string","input":{"a b":[1,2]},"ctx":{"x":"y","n":2}}]})");
+    CHECK(
+        std::move(errors).body() ==
+        R"({"detail":[{"type":"greater_than","loc":["body","items",0,"pri\"ce"],"msg":"Input should be greater than 0","input":-1,"ctx":{"gt":0}},)"
+        R"({"type":"missing","loc":["query"],"msg":"Field required","input":null},)"
+        R"({"type":"string_type","loc":["body","items"],"msg":"Input should be a valid string","input":{"a b":[1,2]},"ctx":{"x":"y","n":2}}]})");
 
     schema::ValidationErrors strings;
     strings.add("int_parsing", schema::Location("header"), "bad", schema::ErrorInput::string("x\xff\""));

@@ -42,11 +42,13 @@ constexpr auto sweet_schema(schema::of<Item>) {
     return object("Item", field("name", &Item::name, min_length(1)), field("price", &Item::price, gt(0)));
 }
 constexpr auto sweet_enum(schema::of<Color>) {
-    return schema::enumeration(std::pair{Color::red, "red"}, std::pair{Color::green, "green"}, std::pair{Color::blue, "blue"});
+    return schema::enumeration(std::pair{Color::red, "red"}, std::pair{Color::green, "green"},
+                               std::pair{Color::blue, "blue"});
 }
 constexpr auto sweet_schema(schema::of<CreateUser>) {
     using namespace sweet::schema;
-    return object("CreateUser", field("name", &CreateUser::name, min_length(1), max_length(50), description("Display name")),
+    return object("CreateUser",
+                  field("name", &CreateUser::name, min_length(1), max_length(50), description("Display name")),
                   field("age", &CreateUser::age, ge(0), le(150)), field("email", &CreateUser::email, format_email),
                   field("items", &CreateUser::items, max_items(100)), field("color", &CreateUser::color, defaulted),
                   field("tags", &CreateUser::tags))
@@ -82,8 +84,9 @@ constexpr auto sweet_schema(schema::of<AllTypes>) {
                   field("i16", &AllTypes::i16, defaulted), field("u16", &AllTypes::u16, defaulted),
                   field("i32", &AllTypes::i32, defaulted), field("u32", &AllTypes::u32, defaulted),
                   field("i64", &AllTypes::i64, defaulted), field("u64", &AllTypes::u64, defaulted),
-                  field("f", &AllTypes::f, defaulted), field("d", &AllTypes::d, defaulted), field("c", &AllTypes::c, defaulted),
-                  field("oi", &AllTypes::oi), field("vi", &AllTypes::vi, defaulted), field("vb", &AllTypes::vb, defaulted),
+                  field("f", &AllTypes::f, defaulted), field("d", &AllTypes::d, defaulted),
+                  field("c", &AllTypes::c, defaulted), field("oi", &AllTypes::oi),
+                  field("vi", &AllTypes::vi, defaulted), field("vb", &AllTypes::vb, defaulted),
                   field("um", &AllTypes::um, defaulted), field("any", &AllTypes::any, defaulted),
                   field("nested", &AllTypes::nested, defaulted));
 }
@@ -108,8 +111,10 @@ constexpr auto sweet_schema(schema::of<Constrained>) {
     using namespace sweet::schema;
     return object("Constrained", field("code", &Constrained::code, defaulted, pattern("^[A-Z]{3}$")),
                   field("kind", &Constrained::kind, defaulted, one_of("a", "b")),
-                  field("id", &Constrained::id, defaulted, format_uuid), field("when", &Constrained::when, defaulted, format_date_time),
-                  field("day", &Constrained::day, defaulted, format_date), field("site", &Constrained::site, defaulted, format_uri),
+                  field("id", &Constrained::id, defaulted, format_uuid),
+                  field("when", &Constrained::when, defaulted, format_date_time),
+                  field("day", &Constrained::day, defaulted, format_date),
+                  field("site", &Constrained::site, defaulted, format_uri),
                   field("mail", &Constrained::mail, defaulted, format_email),
                   field("short_name", &Constrained::short_name, defaulted, min_length(2), max_length(3)),
                   field("even", &Constrained::even, defaulted, multiple_of(2)),
@@ -146,6 +151,24 @@ constexpr auto sweet_schema(schema::of<Node>) {
     return object("Node", field("value", &Node::value), field("children", &Node::children, defaulted));
 }
 
+/// No fields at all: only unknown members, which the options judge.
+struct Nothing {};
+constexpr auto sweet_schema(schema::of<Nothing>) {
+    return schema::object<Nothing>("Nothing");
+}
+
+/// Fields declared on a derived struct may point to members of its base.
+struct Base {
+    std::string id;
+};
+struct Derived : Base {
+    int extra = 0;
+};
+constexpr auto sweet_schema(schema::of<Derived>) {
+    using namespace sweet::schema;
+    return object<Derived>("Derived", field("id", &Base::id, min_length(1)), field("extra", &Derived::extra));
+}
+
 /// The outcome of a parse, with the 422 body when invalid.
 struct Parsed {
     BodyStatus status;
@@ -179,7 +202,13 @@ Parsed parse(std::string_view text, T& out, const schema::ParseOptions& options 
 std::string one_error(std::string_view type, std::string_view loc, std::string_view msg, std::string_view input,
                       std::string_view ctx = {}) {
     std::string out = R"([{"type":")";
-    out.append(type).append(R"(","loc":)").append(loc).append(R"(,"msg":")").append(msg).append(R"(","input":)").append(input);
+    out.append(type)
+        .append(R"(","loc":)")
+        .append(loc)
+        .append(R"(,"msg":")")
+        .append(msg)
+        .append(R"(","input":)")
+        .append(input);
     if (!ctx.empty()) out.append(R"(,"ctx":)").append(ctx);
     out.append("}]");
     return out;
@@ -221,29 +250,30 @@ TEST_CASE("schema: absent optional and defaulted members keep their value; null 
 
 TEST_CASE("schema: every failing value is listed, in declaration order, with nested locations", "[schema]") {
     CreateUser user;
-    const Parsed p = parse(
-        R"({"zzz":1,"tags":{"a":1},"color":"pink","items":[{"name":"x","price":0},{"price":"1"}],)"
-        R"("email":"nope","age":300,"name":""})",
-        user);
+    const Parsed p = parse(R"({"zzz":1,"tags":{"a":1},"color":"pink","items":[{"name":"x","price":0},{"price":"1"}],)"
+                           R"("email":"nope","age":300,"name":""})",
+                           user);
     REQUIRE(p.status == BodyStatus::invalid);
     CHECK(p.count == 9);
-    CHECK(p.detail ==
-          R"([{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 1 character","input":"","ctx":{"min_length":1}},)"
-          R"({"type":"less_than_equal","loc":["body","age"],"msg":"Input should be less than or equal to 150","input":300,"ctx":{"le":150}},)"
-          R"({"type":"value_error","loc":["body","email"],"msg":"value is not a valid email address: An email address must have an @-sign.","input":"nope","ctx":{"reason":"An email address must have an @-sign."}},)"
-          R"({"type":"greater_than","loc":["body","items",0,"price"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}},)"
-          R"({"type":"missing","loc":["body","items",1,"name"],"msg":"Field required","input":{"price":"1"}},)"
-          R"({"type":"float_type","loc":["body","items",1,"price"],"msg":"Input should be a valid number","input":"1"},)"
-          R"({"type":"enum","loc":["body","color"],"msg":"Input should be 'red', 'green' or 'blue'","input":"pink","ctx":{"expected":"'red', 'green' or 'blue'"}},)"
-          R"({"type":"string_type","loc":["body","tags","a"],"msg":"Input should be a valid string","input":1},)"
-          R"({"type":"extra_forbidden","loc":["body","zzz"],"msg":"Extra inputs are not permitted","input":1}])");
+    CHECK(
+        p.detail ==
+        R"([{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 1 character","input":"","ctx":{"min_length":1}},)"
+        R"({"type":"less_than_equal","loc":["body","age"],"msg":"Input should be less than or equal to 150","input":300,"ctx":{"le":150}},)"
+        R"({"type":"value_error","loc":["body","email"],"msg":"value is not a valid email address: An email address must have an @-sign.","input":"nope","ctx":{"reason":"An email address must have an @-sign."}},)"
+        R"({"type":"greater_than","loc":["body","items",0,"price"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}},)"
+        R"({"type":"missing","loc":["body","items",1,"name"],"msg":"Field required","input":{"price":"1"}},)"
+        R"({"type":"float_type","loc":["body","items",1,"price"],"msg":"Input should be a valid number","input":"1"},)"
+        R"({"type":"enum","loc":["body","color"],"msg":"Input should be 'red', 'green' or 'blue'","input":"pink","ctx":{"expected":"'red', 'green' or 'blue'"}},)"
+        R"({"type":"string_type","loc":["body","tags","a"],"msg":"Input should be a valid string","input":1},)"
+        R"({"type":"extra_forbidden","loc":["body","zzz"],"msg":"Extra inputs are not permitted","input":1}])");
 }
 
 TEST_CASE("schema: a missing field's input is the enclosing object, without whitespace", "[schema]") {
     CreateUser user;
     const Parsed p = parse("{ \"age\" : 3 ,\n \"name\": \"a b\", \"items\": [ ] }", user);
     REQUIRE(p.status == BodyStatus::invalid);
-    CHECK(p.detail == one_error("missing", R"(["body","tags"])", "Field required", R"({"age":3,"name":"a b","items":[]})"));
+    CHECK(p.detail ==
+          one_error("missing", R"(["body","tags"])", "Field required", R"({"age":3,"name":"a b","items":[]})"));
 }
 
 TEST_CASE("schema: JSON types that do not match the field", "[schema]") {
@@ -330,22 +360,28 @@ TEST_CASE("schema: integers take integral JSON numbers within the C++ type", "[s
     CHECK(all.u64 == 18000000000000000000u);
 
     CHECK(parse(R"({"i32":1.5})", all).detail ==
-          one_error("int_from_float", R"(["body","i32"])", "Input should be a valid integer, got a number with a fractional part", "1.5"));
-    CHECK(parse(R"({"i8":128})", all).detail ==
-          one_error("less_than_equal", R"(["body","i8"])", "Input should be less than or equal to 127", "128", R"({"le":127})"));
+          one_error("int_from_float", R"(["body","i32"])",
+                    "Input should be a valid integer, got a number with a fractional part", "1.5"));
+    CHECK(parse(R"({"i8":128})", all).detail == one_error("less_than_equal", R"(["body","i8"])",
+                                                          "Input should be less than or equal to 127", "128",
+                                                          R"({"le":127})"));
     CHECK(parse(R"({"i8":-129})", all).detail == one_error("greater_than_equal", R"(["body","i8"])",
-                                                          "Input should be greater than or equal to -128", "-129", R"({"ge":-128})"));
-    CHECK(parse(R"({"u8":-1})", all).detail ==
-          one_error("greater_than_equal", R"(["body","u8"])", "Input should be greater than or equal to 0", "-1", R"({"ge":0})"));
+                                                           "Input should be greater than or equal to -128", "-129",
+                                                           R"({"ge":-128})"));
+    CHECK(parse(R"({"u8":-1})", all).detail == one_error("greater_than_equal", R"(["body","u8"])",
+                                                         "Input should be greater than or equal to 0", "-1",
+                                                         R"({"ge":0})"));
     CHECK(parse(R"({"u64":18446744073709551616})", all).detail ==
-          one_error("less_than_equal", R"(["body","u64"])", "Input should be less than or equal to 18446744073709551615",
-                    "18446744073709551616", R"({"le":18446744073709551615})"));
+          one_error("less_than_equal", R"(["body","u64"])",
+                    "Input should be less than or equal to 18446744073709551615", "18446744073709551616",
+                    R"({"le":18446744073709551615})"));
     CHECK(parse(R"({"i64":-9223372036854775809})", all).detail ==
-          one_error("greater_than_equal", R"(["body","i64"])", "Input should be greater than or equal to -9223372036854775808",
-                    "-9223372036854775809", R"({"ge":-9223372036854775808})"));
+          one_error("greater_than_equal", R"(["body","i64"])",
+                    "Input should be greater than or equal to -9223372036854775808", "-9223372036854775809",
+                    R"({"ge":-9223372036854775808})"));
     CHECK(parse(R"({"u32":1e300})", all).detail == one_error("less_than_equal", R"(["body","u32"])",
-                                                            "Input should be less than or equal to 4294967295", "1e300",
-                                                            R"({"le":4294967295})"));
+                                                             "Input should be less than or equal to 4294967295",
+                                                             "1e300", R"({"le":4294967295})"));
 }
 
 TEST_CASE("schema: floats and doubles", "[schema]") {
@@ -355,9 +391,10 @@ TEST_CASE("schema: floats and doubles", "[schema]") {
     CHECK(all.f == -2.0f);
     CHECK(parse(R"({"d":18446744073709551616})", all).status == BodyStatus::ok);
     CHECK(all.d == 18446744073709551616.0);
-    CHECK(parse(R"({"f":3.5e38})", all).detail == one_error("less_than_equal", R"(["body","f"])",
-                                                           "Input should be less than or equal to 3.4028234663852886e+38", "3.5e38",
-                                                           R"({"le":3.4028234663852886e+38})"));
+    CHECK(parse(R"({"f":3.5e38})", all).detail ==
+          one_error("less_than_equal", R"(["body","f"])",
+                    "Input should be less than or equal to 3.4028234663852886e+38", "3.5e38",
+                    R"({"le":3.4028234663852886e+38})"));
     // Beyond a double: not a number JSON can carry here (as json::parse says).
     const Parsed huge = parse(R"({"d":1e400})", all);
     CHECK(huge.status == BodyStatus::malformed);
@@ -373,64 +410,75 @@ TEST_CASE("schema: strings are measured in code points and unescaped", "[schema]
           one_error("string_too_short", R"(["body","short_name"])", "String should have at least 2 characters",
                     "\"\xf0\x9f\x98\x80\"", R"({"min_length":2})"));
     CHECK(parse(R"({"short_name":"abcd"})", c).detail == one_error("string_too_long", R"(["body","short_name"])",
-                                                                  "String should have at most 3 characters", R"("abcd")",
-                                                                  R"({"max_length":3})"));
+                                                                   "String should have at most 3 characters",
+                                                                   R"("abcd")", R"({"max_length":3})"));
 }
 
 TEST_CASE("schema: pattern, one_of and formats", "[schema]") {
     Constrained c;
-    CHECK(parse(R"({"code":"ABC","kind":"b","id":"123e4567-E89B-12d3-a456-426614174000","when":"2024-02-29T23:59:59.5+01:00",)"
-                R"("day":"2000-02-29","site":"https://example.com/a?b=c#d","mail":"first.last+tag@sub.example.org"})",
-                c)
-              .status == BodyStatus::ok);
+    CHECK(
+        parse(
+            R"({"code":"ABC","kind":"b","id":"123e4567-E89B-12d3-a456-426614174000","when":"2024-02-29T23:59:59.5+01:00",)"
+            R"("day":"2000-02-29","site":"https://example.com/a?b=c#d","mail":"first.last+tag@sub.example.org"})",
+            c)
+            .status == BodyStatus::ok);
     CHECK(c.code == "ABC");
     CHECK(c.kind == "b");
     CHECK(parse(R"({"when":"2024-01-01t00:00:00z"})", c).status == BodyStatus::ok);
 
     CHECK(parse(R"({"code":"ABCD"})", c).detail == one_error("string_pattern_mismatch", R"(["body","code"])",
-                                                            "String should match pattern '^[A-Z]{3}$'", R"("ABCD")",
-                                                            R"({"pattern":"^[A-Z]{3}$"})"));
-    CHECK(parse(R"({"kind":"c"})", c).detail ==
-          one_error("literal_error", R"(["body","kind"])", "Input should be 'a' or 'b'", R"("c")", R"({"expected":"'a' or 'b'"})"));
+                                                             "String should match pattern '^[A-Z]{3}$'", R"("ABCD")",
+                                                             R"({"pattern":"^[A-Z]{3}$"})"));
+    CHECK(parse(R"({"kind":"c"})", c).detail == one_error("literal_error", R"(["body","kind"])",
+                                                          "Input should be 'a' or 'b'", R"("c")",
+                                                          R"({"expected":"'a' or 'b'"})"));
     // pydantic checks a Literal before anything else: a number breaks it too.
-    CHECK(parse(R"({"kind":1})", c).detail == one_error("literal_error", R"(["body","kind"])", "Input should be 'a' or 'b'", "1"));
-    CHECK(parse(R"({"id":"123e4567e89b12d3a456426614174000"})", c).detail ==
-          one_error("uuid_parsing", R"(["body","id"])",
-                    "Input should be a valid UUID, invalid length: expected 36 characters, 8-4-4-4-12 hexadecimal digits",
-                    R"("123e4567e89b12d3a456426614174000")",
-                    R"({"error":"invalid length: expected 36 characters, 8-4-4-4-12 hexadecimal digits"})"));
+    CHECK(parse(R"({"kind":1})", c).detail ==
+          one_error("literal_error", R"(["body","kind"])", "Input should be 'a' or 'b'", "1"));
+    CHECK(
+        parse(R"({"id":"123e4567e89b12d3a456426614174000"})", c).detail ==
+        one_error("uuid_parsing", R"(["body","id"])",
+                  "Input should be a valid UUID, invalid length: expected 36 characters, 8-4-4-4-12 hexadecimal digits",
+                  R"("123e4567e89b12d3a456426614174000")",
+                  R"({"error":"invalid length: expected 36 characters, 8-4-4-4-12 hexadecimal digits"})"));
     CHECK(parse(R"({"when":"2024-02-30T00:00:00Z"})", c).detail ==
-          one_error("datetime_parsing", R"(["body","when"])", "Input should be a valid datetime, day value is outside expected range",
+          one_error("datetime_parsing", R"(["body","when"])",
+                    "Input should be a valid datetime, day value is outside expected range",
                     R"("2024-02-30T00:00:00Z")", R"({"error":"day value is outside expected range"})"));
     CHECK(parse(R"({"when":"2024-01-01T00:00:00"})", c).detail ==
           one_error("datetime_parsing", R"(["body","when"])",
                     "Input should be a valid datetime, a time zone is required: `Z` or an offset such as `+02:00`",
-                    R"("2024-01-01T00:00:00")", R"({"error":"a time zone is required: `Z` or an offset such as `+02:00`"})"));
+                    R"("2024-01-01T00:00:00")",
+                    R"({"error":"a time zone is required: `Z` or an offset such as `+02:00`"})"));
     CHECK(parse(R"({"day":"2023-02-29"})", c).detail ==
           one_error("date_parsing", R"(["body","day"])",
-                    "Input should be a valid date in the format YYYY-MM-DD, day value is outside expected range", R"("2023-02-29")",
-                    R"({"error":"day value is outside expected range"})"));
+                    "Input should be a valid date in the format YYYY-MM-DD, day value is outside expected range",
+                    R"("2023-02-29")", R"({"error":"day value is outside expected range"})"));
     CHECK(parse(R"({"site":"/relative"})", c).detail ==
           one_error("url_parsing", R"(["body","site"])", "Input should be a valid URL, relative URL without a base",
                     R"("/relative")", R"({"error":"relative URL without a base"})"));
     CHECK(parse(R"({"mail":"a@localhost"})", c).detail ==
-          one_error("value_error", R"(["body","mail"])",
-                    "value is not a valid email address: The part after the @-sign is not valid. It should have a period.",
-                    R"("a@localhost")", R"({"reason":"The part after the @-sign is not valid. It should have a period."})"));
+          one_error(
+              "value_error", R"(["body","mail"])",
+              "value is not a valid email address: The part after the @-sign is not valid. It should have a period.",
+              R"("a@localhost")", R"({"reason":"The part after the @-sign is not valid. It should have a period."})"));
 }
 
 TEST_CASE("schema: numeric bounds and multiple_of", "[schema]") {
     Constrained c;
     CHECK(parse(R"({"even":-4,"step":0.3,"ratio":0})", c).status == BodyStatus::ok);
     CHECK(parse(R"({"ratio":0.999})", c).status == BodyStatus::ok);
-    CHECK(parse(R"({"even":3})", c).detail ==
-          one_error("multiple_of", R"(["body","even"])", "Input should be a multiple of 2", "3", R"({"multiple_of":2})"));
-    CHECK(parse(R"({"step":0.35})", c).detail ==
-          one_error("multiple_of", R"(["body","step"])", "Input should be a multiple of 0.1", "0.35", R"({"multiple_of":0.1})"));
+    CHECK(parse(R"({"even":3})", c).detail == one_error("multiple_of", R"(["body","even"])",
+                                                        "Input should be a multiple of 2", "3",
+                                                        R"({"multiple_of":2})"));
+    CHECK(parse(R"({"step":0.35})", c).detail == one_error("multiple_of", R"(["body","step"])",
+                                                           "Input should be a multiple of 0.1", "0.35",
+                                                           R"({"multiple_of":0.1})"));
     CHECK(parse(R"({"ratio":1})", c).detail ==
           one_error("less_than", R"(["body","ratio"])", "Input should be less than 1", "1", R"({"lt":1})"));
-    CHECK(parse(R"({"ratio":-0.5})", c).detail ==
-          one_error("greater_than_equal", R"(["body","ratio"])", "Input should be greater than or equal to 0", "-0.5", R"({"ge":0})"));
+    CHECK(parse(R"({"ratio":-0.5})", c).detail == one_error("greater_than_equal", R"(["body","ratio"])",
+                                                            "Input should be greater than or equal to 0", "-0.5",
+                                                            R"({"ge":0})"));
 }
 
 TEST_CASE("schema: list and map sizes", "[schema]") {
@@ -440,8 +488,8 @@ TEST_CASE("schema: list and map sizes", "[schema]") {
           one_error("too_short", R"(["body","few"])", "List should have at least 1 item after validation, not 0", "[]",
                     R"({"field_type":"List","min_length":1,"actual_length":0})"));
     CHECK(parse(R"({"few":[1, 2, 3, 4]})", c).detail ==
-          one_error("too_long", R"(["body","few"])", "List should have at most 3 items after validation, not 4", "[1,2,3,4]",
-                    R"({"field_type":"List","max_length":3,"actual_length":4})"));
+          one_error("too_long", R"(["body","few"])", "List should have at most 3 items after validation, not 4",
+                    "[1,2,3,4]", R"({"field_type":"List","max_length":3,"actual_length":4})"));
     CHECK(parse(R"({"one":{"a":1,"b":2}})", c).detail ==
           one_error("too_long", R"(["body","one"])", "Dictionary should have at most 1 item after validation, not 2",
                     R"({"a":1,"b":2})", R"({"field_type":"Dictionary","max_length":1,"actual_length":2})"));
@@ -473,24 +521,24 @@ TEST_CASE("schema: malformed JSON anywhere is malformed, also where it would be 
         std::size_t offset;
     };
     const Case cases[] = {
-        {R"({"a":1,"b":[1,tru]})", 14},         // ignored member, bad literal
-        {R"({"a":1,"b":{"c" 1}})", 16},         // ignored member, missing colon
-        {R"({"b":"\x","a":1})", 5},             // ignored member, bad escape
-        {R"({"b":[1,],"a":1})", 8},             // ignored member, trailing comma
-        {R"({"b":01})", 5},                     // ignored member, leading zero
-        {R"({"b":-})", 5},                      // ignored member, lone minus
-        {R"({"b":nul})", 5},                    // ignored member, bad null
-        {R"({"a":"x","b":[1 2]})", 16},         // a wrong type then more
-        {R"({"a":[1,{"x":fals}]})", 13},        // inside a value of the wrong type
-        {R"({"a":1} x)", 8},                    // trailing content
-        {R"({"a":1}})", 7},                     // trailing brace
-        {R"({"a":1,})", 7},                     // trailing comma
-        {"\xef\xbb\xbf{\"a\":1}", 0},           // byte order mark
-        {"{\"a\":\"\x01\"}", 6},                // control character in a string
-        {"{\"a\":\"\xff\"}", 6},                // invalid UTF-8
-        {R"({"a":1)", 6},                       // unclosed
-        {"   ", 3},                             // whitespace only
-        {R"(tru)", 0},                          // bad root literal
+        {R"({"a":1,"b":[1,tru]})", 14},   // ignored member, bad literal
+        {R"({"a":1,"b":{"c" 1}})", 16},   // ignored member, missing colon
+        {R"({"b":"\x","a":1})", 5},       // ignored member, bad escape
+        {R"({"b":[1,],"a":1})", 8},       // ignored member, trailing comma
+        {R"({"b":01})", 5},               // ignored member, leading zero
+        {R"({"b":-})", 5},                // ignored member, lone minus
+        {R"({"b":nul})", 5},              // ignored member, bad null
+        {R"({"a":"x","b":[1 2]})", 16},   // a wrong type then more
+        {R"({"a":[1,{"x":fals}]})", 13},  // inside a value of the wrong type
+        {R"({"a":1} x)", 8},              // trailing content
+        {R"({"a":1}})", 7},               // trailing brace
+        {R"({"a":1,})", 7},               // trailing comma
+        {"\xef\xbb\xbf{\"a\":1}", 0},     // byte order mark
+        {"{\"a\":\"\x01\"}", 6},          // control character in a string
+        {"{\"a\":\"\xff\"}", 6},          // invalid UTF-8
+        {R"({"a":1)", 6},                 // unclosed
+        {"   ", 3},                       // whitespace only
+        {R"(tru)", 0},                    // bad root literal
     };
     for (const Case& c : cases) {
         INFO(c.body);
@@ -513,7 +561,8 @@ TEST_CASE("schema: an empty body is missing; a body that is not an object is ref
     CreateUser user;
     CHECK(parse("", user).detail == one_error("missing", R"(["body"])", "Field required", "null"));
     const char* const msg = "Input should be a valid dictionary or object to extract fields from";
-    CHECK(parse("[1, {\"a\": 2}]", user).detail == one_error("model_attributes_type", R"(["body"])", msg, R"([1,{"a":2}])"));
+    CHECK(parse("[1, {\"a\": 2}]", user).detail ==
+          one_error("model_attributes_type", R"(["body"])", msg, R"([1,{"a":2}])"));
     CHECK(parse(" \"text\" ", user).detail == one_error("model_attributes_type", R"(["body"])", msg, R"("text")"));
     CHECK(parse("null", user).detail == one_error("model_attributes_type", R"(["body"])", msg, "null"));
     CHECK(parse("12", user).detail == one_error("model_attributes_type", R"(["body"])", msg, "12"));
@@ -525,9 +574,11 @@ TEST_CASE("schema: nesting deeper than max_depth is malformed, at the limit it i
     // {"value":0,"children":[{...}]}: each Node adds an object and an array level.
     const auto nodes = [](int n) {
         std::string text;
-        for (int i = 0; i < n; ++i) text.append(R"({"value":1,"children":[)");
+        for (int i = 0; i < n; ++i)
+            text.append(R"({"value":1,"children":[)");
         text.append(R"({"value":2})");
-        for (int i = 0; i < n; ++i) text.append("]}");
+        for (int i = 0; i < n; ++i)
+            text.append("]}");
         return text;
     };
     schema::ParseOptions options;
@@ -546,13 +597,15 @@ TEST_CASE("schema: nesting deeper than max_depth is malformed, at the limit it i
     ignored = R"({"x":)" + std::string(8, '[') + std::string(8, ']') + "}";
     CHECK(parse(ignored, loose, options).status == BodyStatus::ok);
     AllTypes all;
-    CHECK(parse(R"({"any":)" + std::string(9, '[') + std::string(9, ']') + "}", all, options).status == BodyStatus::malformed);
+    CHECK(parse(R"({"any":)" + std::string(9, '[') + std::string(9, ']') + "}", all, options).status ==
+          BodyStatus::malformed);
     CHECK(parse(R"({"any":)" + std::string(8, '[') + std::string(8, ']') + "}", all, options).status == BodyStatus::ok);
     CHECK(all.any == *json::parse(std::string(8, '[') + std::string(8, ']')));
 
     // The default limit (64) stops a hostile document long before the stack would.
     CHECK(parse(std::string(100000, '[') + std::string(100000, ']'), loose).status == BodyStatus::malformed);
-    CHECK(parse(R"({"x":)" + std::string(5000, '[') + std::string(5000, ']') + "}", loose).status == BodyStatus::malformed);
+    CHECK(parse(R"({"x":)" + std::string(5000, '[') + std::string(5000, ']') + "}", loose).status ==
+          BodyStatus::malformed);
 }
 
 TEST_CASE("schema: a repeated name keeps the last value, and only its errors", "[schema]") {
@@ -560,8 +613,8 @@ TEST_CASE("schema: a repeated name keeps the last value, and only its errors", "
     CHECK(parse(R"({"name":"","age":1,"items":[],"tags":{},"name":"Bo"})", user).status == BodyStatus::ok);
     CHECK(user.name == "Bo");
     const Parsed p = parse(R"({"name":"ok","age":1,"items":[],"tags":{},"name":""})", user);
-    CHECK(p.detail == one_error("string_too_short", R"(["body","name"])", "String should have at least 1 character", R"("")",
-                                R"({"min_length":1})"));
+    CHECK(p.detail == one_error("string_too_short", R"(["body","name"])", "String should have at least 1 character",
+                                R"("")", R"({"min_length":1})"));
     // In a map too.
     CHECK(parse(R"({"name":"n","age":1,"items":[],"tags":{"k":"a","k":"b"}})", user).status == BodyStatus::ok);
     CHECK(user.tags.at("k") == "b");
@@ -584,7 +637,7 @@ TEST_CASE("schema: errors stop being recorded at max_errors", "[schema]") {
     CHECK(p.count == 2);
 
     schema::ValidationErrors errors(1);
-    CHECK(schema::parse_json(R"({"s":1,"b":1})", false, all, errors) .status == BodyStatus::invalid);
+    CHECK(schema::parse_json(R"({"s":1,"b":1})", false, all, errors).status == BodyStatus::invalid);
     CHECK(errors.size() == 1);
     CHECK(errors.dropped() == 1);
 }
@@ -592,7 +645,8 @@ TEST_CASE("schema: errors stop being recorded at max_errors", "[schema]") {
 TEST_CASE("schema: a large body gets its own parser", "[schema]") {
     AllTypes all;
     std::string body = R"({"vi":[)";
-    for (int i = 0; i < 400000; ++i) body.append(i == 0 ? "123" : ",123");
+    for (int i = 0; i < 400000; ++i)
+        body.append(i == 0 ? "123" : ",123");
     body.append("]}");
     REQUIRE(body.size() > (std::size_t{1} << 20));
     CHECK(parse(body, all).status == BodyStatus::ok);
@@ -611,7 +665,8 @@ TEST_CASE("schema: numbers and literals simdjson 3.0.1 gets wrong are read right
     CHECK(all.d == 0.1);
     CHECK(parse(R"({"i64":10000000000000000.000})", all).status == BodyStatus::ok);
     CHECK(all.i64 == 10000000000000000);
-    CHECK(parse(R"({"any":666666666666666666666666666666666666666666666666666666666,"i8":1})", all).status == BodyStatus::ok);
+    CHECK(parse(R"({"any":666666666666666666666666666666666666666666666666666666666,"i8":1})", all).status ==
+          BodyStatus::ok);
     CHECK(all.any == *json::parse("666666666666666666666666666666666666666666666666666666666"));
     CHECK(all.i8 == 1);
     CHECK(parse(R"({"vi":[1,66666666666666666666666666,2]})", all).detail ==
@@ -642,4 +697,24 @@ TEST_CASE("schema: a full error list is never emptied by a repeated name", "[sch
     const Parsed p = parse(R"({"age":0.5,"age":1.5,"age":2.5,"name":"n","items":[],"tags":{}})", user, options);
     CHECK(p.status == BodyStatus::invalid);
     CHECK(p.count == 2);
+}
+
+TEST_CASE("schema: an object without fields, and fields of a base struct", "[schema]") {
+    Nothing nothing;
+    CHECK(parse("{}", nothing).status == BodyStatus::ok);
+    CHECK(parse(R"({"a":[1,{"b":null}]})", nothing).status == BodyStatus::ok);
+    schema::ParseOptions forbid;
+    forbid.unknown_fields = schema::UnknownFields::forbid;
+    CHECK(parse(R"({"a":1})", nothing, forbid).detail ==
+          one_error("extra_forbidden", R"(["body","a"])", "Extra inputs are not permitted", "1"));
+    CHECK(json::to_string(nothing) == "{}");
+
+    Derived derived;
+    CHECK(parse(R"({"id":"x","extra":2})", derived).status == BodyStatus::ok);
+    CHECK(derived.id == "x");
+    CHECK(derived.extra == 2);
+    CHECK(json::to_string(derived) == R"({"id":"x","extra":2})");
+    CHECK(parse(R"({"id":"","extra":2})", derived).detail == one_error("string_too_short", R"(["body","id"])",
+                                                                       "String should have at least 1 character",
+                                                                       R"("")", R"({"min_length":1})"));
 }

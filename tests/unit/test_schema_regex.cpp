@@ -125,7 +125,7 @@ TEST_CASE("schema regex: classes and escapes", "[schema]") {
     CHECK(matches("^\\cJ$", "\n"));
     CHECK(matches("^\\/$", "/"));
     CHECK_FALSE(matches("^[]$", "a"));  // the empty class matches nothing
-    CHECK(matches("^[^]$", "\n"));       // its complement matches anything
+    CHECK(matches("^[^]$", "\n"));      // its complement matches anything
 }
 
 TEST_CASE("schema regex: anchors and word boundaries", "[schema]") {

@@ -35,10 +35,11 @@ struct Search {
 constexpr auto sweet_schema(schema::of<Search>) {
     using namespace sweet::schema;
     return object("Search", field("q", &Search::q, min_length(2), max_length(20)),
-                  field("limit", &Search::limit, defaulted, ge(1), le(100)), field("tag", &Search::tag, defaulted, max_items(2)),
-                  field("exact", &Search::exact), field("sort", &Search::sort, defaulted),
-                  field("min_score", &Search::min_score, ge(0)), field("page", &Search::page, defaulted),
-                  field("ids", &Search::ids, defaulted), field("when", &Search::when, defaulted, format_date));
+                  field("limit", &Search::limit, defaulted, ge(1), le(100)),
+                  field("tag", &Search::tag, defaulted, max_items(2)), field("exact", &Search::exact),
+                  field("sort", &Search::sort, defaulted), field("min_score", &Search::min_score, ge(0)),
+                  field("page", &Search::page, defaulted), field("ids", &Search::ids, defaulted),
+                  field("when", &Search::when, defaulted, format_date));
 }
 
 /// A required list.
@@ -65,7 +66,8 @@ std::string parse(const Params& params, T& out) {
         },
         [&](std::string_view name, auto&& each) {
             auto [first, last] = params.equal_range(std::string(name));
-            for (; first != last; ++first) each(std::string_view(first->second));
+            for (; first != last; ++first)
+                each(std::string_view(first->second));
         },
         out, errors);
     return errors.detail();
@@ -137,41 +139,49 @@ TEST_CASE("schema: string parameters that do not convert or break constraints", 
                                       {"ids", "1.5"},
                                       {"when", "2024-13-01"}},
                                      s);
-    CHECK(detail ==
-          R"([{"type":"string_too_short","loc":["query","q"],"msg":"String should have at least 2 characters","input":"x","ctx":{"min_length":2}},)"
-          R"({"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"1000","ctx":{"le":100}},)"
-          R"({"type":"too_long","loc":["query","tag"],"msg":"List should have at most 2 items after validation, not 3","input":["a","b","c"],"ctx":{"field_type":"List","max_length":2,"actual_length":3}},)"
-          R"({"type":"bool_parsing","loc":["query","exact"],"msg":"Input should be a valid boolean, unable to interpret input","input":"maybe"},)"
-          R"({"type":"enum","loc":["query","sort"],"msg":"Input should be 'asc' or 'desc'","input":"up","ctx":{"expected":"'asc' or 'desc'"}},)"
-          R"({"type":"finite_number","loc":["query","min_score"],"msg":"Input should be a finite number","input":"nan"},)"
-          R"({"type":"less_than_equal","loc":["query","page"],"msg":"Input should be less than or equal to 255","input":"256","ctx":{"le":255}},)"
-          R"({"type":"int_parsing","loc":["query","ids",1],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"1.5"},)"
-          R"({"type":"date_parsing","loc":["query","when"],"msg":"Input should be a valid date in the format YYYY-MM-DD, month value is outside expected range of 1-12","input":"2024-13-01","ctx":{"error":"month value is outside expected range of 1-12"}}])");
+    CHECK(
+        detail ==
+        R"([{"type":"string_too_short","loc":["query","q"],"msg":"String should have at least 2 characters","input":"x","ctx":{"min_length":2}},)"
+        R"({"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"1000","ctx":{"le":100}},)"
+        R"({"type":"too_long","loc":["query","tag"],"msg":"List should have at most 2 items after validation, not 3","input":["a","b","c"],"ctx":{"field_type":"List","max_length":2,"actual_length":3}},)"
+        R"({"type":"bool_parsing","loc":["query","exact"],"msg":"Input should be a valid boolean, unable to interpret input","input":"maybe"},)"
+        R"({"type":"enum","loc":["query","sort"],"msg":"Input should be 'asc' or 'desc'","input":"up","ctx":{"expected":"'asc' or 'desc'"}},)"
+        R"({"type":"finite_number","loc":["query","min_score"],"msg":"Input should be a finite number","input":"nan"},)"
+        R"({"type":"less_than_equal","loc":["query","page"],"msg":"Input should be less than or equal to 255","input":"256","ctx":{"le":255}},)"
+        R"({"type":"int_parsing","loc":["query","ids",1],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"1.5"},)"
+        R"({"type":"date_parsing","loc":["query","when"],"msg":"Input should be a valid date in the format YYYY-MM-DD, month value is outside expected range of 1-12","input":"2024-13-01","ctx":{"error":"month value is outside expected range of 1-12"}}])");
 }
 
 TEST_CASE("schema: numbers from strings", "[schema]") {
     Search s;
-    CHECK(parse({{"q", "ab"}, {"min_score", "abc"}}, s) ==
-          R"([{"type":"float_parsing","loc":["query","min_score"],"msg":"Input should be a valid number, unable to parse string as a number","input":"abc"}])");
-    CHECK(parse({{"q", "ab"}, {"min_score", "1e400"}}, s) ==
-          R"([{"type":"finite_number","loc":["query","min_score"],"msg":"Input should be a finite number","input":"1e400"}])");
+    CHECK(
+        parse({{"q", "ab"}, {"min_score", "abc"}}, s) ==
+        R"([{"type":"float_parsing","loc":["query","min_score"],"msg":"Input should be a valid number, unable to parse string as a number","input":"abc"}])");
+    CHECK(
+        parse({{"q", "ab"}, {"min_score", "1e400"}}, s) ==
+        R"([{"type":"finite_number","loc":["query","min_score"],"msg":"Input should be a finite number","input":"1e400"}])");
     CHECK(parse({{"q", "ab"}, {"min_score", "1e-400"}}, s) == "[]");
     CHECK(s.min_score == std::optional<double>(0.0));
-    CHECK(parse({{"q", "ab"}, {"min_score", "-1"}}, s) ==
-          R"([{"type":"greater_than_equal","loc":["query","min_score"],"msg":"Input should be greater than or equal to 0","input":"-1","ctx":{"ge":0}}])");
-    CHECK(parse({{"q", "ab"}, {"limit", ""}}, s) ==
-          R"([{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":""}])");
-    CHECK(parse({{"q", "ab"}, {"limit", "99999999999999999999999"}}, s) ==
-          R"([{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"99999999999999999999999","ctx":{"le":100}}])");
+    CHECK(
+        parse({{"q", "ab"}, {"min_score", "-1"}}, s) ==
+        R"([{"type":"greater_than_equal","loc":["query","min_score"],"msg":"Input should be greater than or equal to 0","input":"-1","ctx":{"ge":0}}])");
+    CHECK(
+        parse({{"q", "ab"}, {"limit", ""}}, s) ==
+        R"([{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":""}])");
+    CHECK(
+        parse({{"q", "ab"}, {"limit", "99999999999999999999999"}}, s) ==
+        R"([{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"99999999999999999999999","ctx":{"le":100}}])");
     CHECK(parse({{"q", "ab"}, {"page", "-0"}}, s) == "[]");
     CHECK(s.page == 0);
 
     Required r;
     CHECK(parse({{"ids", "-9223372036854775808"}, {"ids", "9223372036854775807"}}, r) == "[]");
     CHECK(r.ids == std::vector<std::int64_t>{INT64_MIN, INT64_MAX});
-    CHECK(parse({{"ids", "-9223372036854775809"}, {"ids", "9223372036854775808"}}, r) ==
-          R"([{"type":"greater_than_equal","loc":["query","ids",0],"msg":"Input should be greater than or equal to -9223372036854775808","input":"-9223372036854775809","ctx":{"ge":-9223372036854775808}},)"
-          R"({"type":"less_than_equal","loc":["query","ids",1],"msg":"Input should be less than or equal to 9223372036854775807","input":"9223372036854775808","ctx":{"le":9223372036854775807}}])");
-    CHECK(parse({{"ids", "5"}}, r) ==
-          R"([{"type":"too_short","loc":["query","ids"],"msg":"List should have at least 2 items after validation, not 1","input":["5"],"ctx":{"field_type":"List","min_length":2,"actual_length":1}}])");
+    CHECK(
+        parse({{"ids", "-9223372036854775809"}, {"ids", "9223372036854775808"}}, r) ==
+        R"([{"type":"greater_than_equal","loc":["query","ids",0],"msg":"Input should be greater than or equal to -9223372036854775808","input":"-9223372036854775809","ctx":{"ge":-9223372036854775808}},)"
+        R"({"type":"less_than_equal","loc":["query","ids",1],"msg":"Input should be less than or equal to 9223372036854775807","input":"9223372036854775808","ctx":{"le":9223372036854775807}}])");
+    CHECK(
+        parse({{"ids", "5"}}, r) ==
+        R"([{"type":"too_short","loc":["query","ids"],"msg":"List should have at least 2 items after validation, not 1","input":["5"],"ctx":{"field_type":"List","min_length":2,"actual_length":1}}])");
 }

@@ -99,21 +99,37 @@ struct Defaulted {};
 // ---------------------------------------------------------------------------------------------
 
 /// String: at least `n` code points.
-constexpr MinLength min_length(std::size_t n) noexcept { return {n}; }
+constexpr MinLength min_length(std::size_t n) noexcept {
+    return {n};
+}
 /// String: at most `n` code points.
-constexpr MaxLength max_length(std::size_t n) noexcept { return {n}; }
+constexpr MaxLength max_length(std::size_t n) noexcept {
+    return {n};
+}
 /// List or map: at least `n` elements.
-constexpr MinItems min_items(std::size_t n) noexcept { return {n}; }
+constexpr MinItems min_items(std::size_t n) noexcept {
+    return {n};
+}
 /// List or map: at most `n` elements.
-constexpr MaxItems max_items(std::size_t n) noexcept { return {n}; }
+constexpr MaxItems max_items(std::size_t n) noexcept {
+    return {n};
+}
 /// Number: `>= bound`.
-constexpr Ge ge(Number bound) noexcept { return {bound}; }
+constexpr Ge ge(Number bound) noexcept {
+    return {bound};
+}
 /// Number: `> bound`.
-constexpr Gt gt(Number bound) noexcept { return {bound}; }
+constexpr Gt gt(Number bound) noexcept {
+    return {bound};
+}
 /// Number: `<= bound`.
-constexpr Le le(Number bound) noexcept { return {bound}; }
+constexpr Le le(Number bound) noexcept {
+    return {bound};
+}
 /// Number: `< bound`.
-constexpr Lt lt(Number bound) noexcept { return {bound}; }
+constexpr Lt lt(Number bound) noexcept {
+    return {bound};
+}
 
 /// Number: an integer multiple of `factor`, which must be positive (checked at compile time).
 consteval MultipleOf multiple_of(Number factor) {
@@ -153,7 +169,9 @@ inline constexpr FormatConstraint format_date{Format::date};
 inline constexpr FormatConstraint format_uri{Format::uri};
 
 /// Documentation text.
-constexpr Description description(std::string_view text) noexcept { return {text}; }
+constexpr Description description(std::string_view text) noexcept {
+    return {text};
+}
 
 /// An example value: a string, a number or a bool.
 template <class V>
@@ -174,11 +192,16 @@ inline constexpr Defaulted defaulted{};
 /// The JSON Schema name of a format.
 constexpr std::string_view format_name(Format format) noexcept {
     switch (format) {
-        case Format::email: return "email";
-        case Format::uuid: return "uuid";
-        case Format::date_time: return "date-time";
-        case Format::date: return "date";
-        case Format::uri: return "uri";
+        case Format::email:
+            return "email";
+        case Format::uuid:
+            return "uuid";
+        case Format::date_time:
+            return "date-time";
+        case Format::date:
+            return "date";
+        case Format::uri:
+            return "uri";
     }
     return "";
 }

@@ -100,9 +100,9 @@ template <class T>
 inline constexpr bool is_string_map_v = is_string_map<T>::value;
 
 template <class T>
-inline constexpr bool is_character_v = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
-                                       std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> ||
-                                       std::is_same_v<T, char32_t>;
+inline constexpr bool is_character_v =
+    std::is_same_v<T, char> || std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
+    std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
 
 /// Integers that are numbers: not bool, not the character types.
 template <class T>
@@ -215,9 +215,9 @@ struct ConstraintFitsField {
     static constexpr bool is_pattern = std::is_same_v<Constraint, Pattern>;
     static constexpr bool is_one_of = detail::is_one_of_constraint<Constraint>::value;
     static constexpr bool is_format = std::is_same_v<Constraint, FormatConstraint>;
-    static constexpr bool is_documentation = std::is_same_v<Constraint, Description> ||
-                                             detail::is_example_constraint<Constraint>::value ||
-                                             std::is_same_v<Constraint, Deprecated> || std::is_same_v<Constraint, Defaulted>;
+    static constexpr bool is_documentation =
+        std::is_same_v<Constraint, Description> || detail::is_example_constraint<Constraint>::value ||
+        std::is_same_v<Constraint, Deprecated> || std::is_same_v<Constraint, Defaulted>;
 
     static constexpr bool is_a_schema_constraint =
         is_length || is_items || is_bound || is_pattern || is_one_of || is_format || is_documentation;
@@ -228,9 +228,10 @@ struct ConstraintFitsField {
     static constexpr bool one_of_restricts_string_fields = !is_one_of || is_string;
     static constexpr bool formats_check_string_fields = !is_format || is_string;
 
-    static_assert(is_a_schema_constraint,
-                  "field(...) takes constraints (min_length, max_length, min_items, max_items, ge, gt, le, lt, "
-                  "multiple_of, pattern, one_of, format_*) and documentation (description, example, deprecated, defaulted)");
+    static_assert(
+        is_a_schema_constraint,
+        "field(...) takes constraints (min_length, max_length, min_items, max_items, ge, gt, le, lt, "
+        "multiple_of, pattern, one_of, format_*) and documentation (description, example, deprecated, defaulted)");
     static_assert(min_length_and_max_length_limit_string_fields,
                   "min_length/max_length limit std::string fields (in code points); "
                   "for lists and maps use min_items/max_items, for numbers ge/le");
@@ -241,23 +242,28 @@ struct ConstraintFitsField {
                   "ge/gt/le/lt/multiple_of bound number fields (integers, float, double); "
                   "for strings use min_length/max_length, for lists min_items/max_items");
     static_assert(pattern_checks_string_fields, "pattern(...) checks std::string fields");
-    static_assert(one_of_restricts_string_fields,
-                  "one_of(...) restricts std::string fields; for a fixed set of values of an enum, declare its sweet_enum");
-    static_assert(formats_check_string_fields, "format_email, format_uuid, format_date_time, format_date and format_uri check std::string fields");
+    static_assert(
+        one_of_restricts_string_fields,
+        "one_of(...) restricts std::string fields; for a fixed set of values of an enum, declare its sweet_enum");
+    static_assert(formats_check_string_fields,
+                  "format_email, format_uuid, format_date_time, format_date and format_uri check std::string fields");
 };
 
 /// Declares member `member` under the JSON name `name`, with `constraints`. The name must be
 /// plain text (no quote, backslash or control character): it is matched byte for byte.
 template <class Owner, class Member, class... Constraints>
 consteval Field<Owner, Member, Constraints...> field(std::string_view name, Member Owner::*member,
-                                                    Constraints... constraints) {
+                                                     Constraints... constraints) {
     static_assert(!std::is_function_v<Member>, "field(...) takes a pointer to a data member, not to a member function");
     (static_cast<void>(sizeof(ConstraintFitsField<Member, Constraints>)), ...);
     static_assert((0 + ... + std::is_same_v<Constraints, Pattern>) <= 1, "a field takes at most one pattern(...)");
-    static_assert((0 + ... + detail::is_one_of_constraint<Constraints>::value) <= 1, "a field takes at most one one_of(...)");
+    static_assert((0 + ... + detail::is_one_of_constraint<Constraints>::value) <= 1,
+                  "a field takes at most one one_of(...)");
     static_assert((0 + ... + std::is_same_v<Constraints, FormatConstraint>) <= 1, "a field takes at most one format");
-    static_assert((0 + ... + std::is_same_v<Constraints, Description>) <= 1, "a field takes at most one description(...)");
-    if (!detail::is_plain_name(name)) throw "a field name must be non-empty, without quotes, backslashes or control characters";
+    static_assert((0 + ... + std::is_same_v<Constraints, Description>) <= 1,
+                  "a field takes at most one description(...)");
+    if (!detail::is_plain_name(name))
+        throw "a field name must be non-empty, without quotes, backslashes or control characters";
     if (member == nullptr) throw "field(...) needs a pointer to a member";
     return {name, member, std::tuple<Constraints...>(constraints...)};
 }
@@ -308,9 +314,12 @@ struct Object {
     /// The policy in force for this object when the caller's default is `fallback`.
     [[nodiscard]] constexpr UnknownFields unknown_fields_or(UnknownFields fallback) const noexcept {
         switch (unknown_fields) {
-            case UnknownFieldsRule::ignore: return UnknownFields::ignore;
-            case UnknownFieldsRule::forbid: return UnknownFields::forbid;
-            case UnknownFieldsRule::inherit: break;
+            case UnknownFieldsRule::ignore:
+                return UnknownFields::ignore;
+            case UnknownFieldsRule::forbid:
+                return UnknownFields::forbid;
+            case UnknownFieldsRule::inherit:
+                break;
         }
         return fallback;
     }
@@ -330,14 +339,16 @@ constexpr bool fields_belong_to() {
 template <class Owner = void, class... Fields>
 consteval auto object(std::string_view name, Fields... fields) {
     if constexpr (std::is_void_v<Owner>) {
-        static_assert(sizeof...(Fields) > 0, "an object without fields must name its struct: object<MyStruct>(\"MyStruct\")");
+        static_assert(sizeof...(Fields) > 0,
+                      "an object without fields must name its struct: object<MyStruct>(\"MyStruct\")");
         using First = std::tuple_element_t<0, std::tuple<Fields...>>;
         return object<typename First::owner_type>(name, fields...);
     } else {
         static_assert(std::is_class_v<Owner>, "object<T>(...) describes a struct or class T");
         static_assert(detail::fields_belong_to<Owner, Fields...>(),
                       "every field of an object must point to a member of that struct (or of one of its bases)");
-        if (!detail::is_component_name(name)) throw "an object's name must be non-empty and use only letters, digits, '.', '_' and '-'";
+        if (!detail::is_component_name(name))
+            throw "an object's name must be non-empty and use only letters, digits, '.', '_' and '-'";
         const std::array<std::string_view, sizeof...(Fields)> names{fields.name...};
         for (std::size_t i = 0; i < names.size(); ++i) {
             for (std::size_t j = i + 1; j < names.size(); ++j) {
@@ -385,7 +396,8 @@ template <class E, class... S>
 consteval auto enumeration(std::string_view name, std::pair<E, S>... values) {
     static_assert(std::is_enum_v<E>, "enumeration(...) lists the values of an enum");
     static_assert(sizeof...(S) > 0, "enumeration(...) needs at least one value");
-    static_assert((std::is_convertible_v<S, std::string_view> && ...), "each enumeration value needs a name: std::pair{E::value, \"name\"}");
+    static_assert((std::is_convertible_v<S, std::string_view> && ...),
+                  "each enumeration value needs a name: std::pair{E::value, \"name\"}");
     Enumeration<E, sizeof...(S)> out{name, {values.first...}, {std::string_view(values.second)...}, {}};
     if (!detail::is_component_name(name)) {
         throw "an enumeration's name must use only letters, digits, '.', '_' and '-'; name it: enumeration(\"Name\", ...)";
@@ -505,8 +517,9 @@ struct FieldTypeCheck {
     static constexpr bool long_double_has_no_exact_json_counterpart = !std::is_same_v<Member, long double>;
     static constexpr bool an_enum_needs_its_sweet_enum_declaration = !std::is_enum_v<Member> || HasEnum<Member>;
 
-    static_assert(a_char_is_not_a_number_or_text,
-                  "a char field is neither text nor a number: use std::string, or std::int8_t/std::uint8_t for small numbers");
+    static_assert(
+        a_char_is_not_a_number_or_text,
+        "a char field is neither text nor a number: use std::string, or std::int8_t/std::uint8_t for small numbers");
     static_assert(a_string_view_field_would_dangle,
                   "a std::string_view field would point into the request buffer after it is gone: use std::string");
     static_assert(long_double_has_no_exact_json_counterpart, "long double fields are not supported: use double");

@@ -65,7 +65,9 @@ public:
     /// No input: `null` (a missing query parameter).
     constexpr ErrorInput() noexcept = default;
     /// JSON text taken from the request body; whitespace outside strings is removed.
-    [[nodiscard]] static constexpr ErrorInput json(std::string_view text) noexcept { return ErrorInput(text, Kind::json); }
+    [[nodiscard]] static constexpr ErrorInput json(std::string_view text) noexcept {
+        return ErrorInput(text, Kind::json);
+    }
     /// A string value, written as a JSON string.
     [[nodiscard]] static constexpr ErrorInput string(std::string_view text) noexcept {
         return ErrorInput(text, Kind::string);

@@ -38,7 +38,8 @@ namespace sweet::schema {
 /// Number of Unicode code points in UTF-8 `text` (bytes that do not continue a sequence).
 [[nodiscard]] constexpr std::size_t count_code_points(std::string_view text) noexcept {
     std::size_t n = 0;
-    for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    for (const char c : text)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
     return n;
 }
 

@@ -47,7 +47,8 @@ public:
 
     /// An empty table; objects that do not say otherwise document `unknown_fields` (the
     /// application's parse option: forbid adds "additionalProperties": false).
-    explicit Components(UnknownFields unknown_fields = UnknownFields::ignore) noexcept : unknown_fields_(unknown_fields) {}
+    explicit Components(UnknownFields unknown_fields = UnknownFields::ignore) noexcept
+        : unknown_fields_(unknown_fields) {}
 
     /// The policy for objects that do not set their own.
     [[nodiscard]] UnknownFields unknown_fields() const noexcept { return unknown_fields_; }
@@ -138,10 +139,12 @@ constexpr Bounds bounds_of() {
                         if (!b.has_maximum || compare(c.bound, b.maximum) < 0) b.maximum = c.bound;
                         b.has_maximum = true;
                     } else if constexpr (std::is_same_v<C, Gt>) {
-                        if (!b.has_exclusive_minimum || compare(c.bound, b.exclusive_minimum) > 0) b.exclusive_minimum = c.bound;
+                        if (!b.has_exclusive_minimum || compare(c.bound, b.exclusive_minimum) > 0)
+                            b.exclusive_minimum = c.bound;
                         b.has_exclusive_minimum = true;
                     } else if constexpr (std::is_same_v<C, Lt>) {
-                        if (!b.has_exclusive_maximum || compare(c.bound, b.exclusive_maximum) < 0) b.exclusive_maximum = c.bound;
+                        if (!b.has_exclusive_maximum || compare(c.bound, b.exclusive_maximum) < 0)
+                            b.exclusive_maximum = c.bound;
                         b.has_exclusive_maximum = true;
                     }
                 }(),
@@ -237,7 +240,8 @@ void write_string_constraints(json::Writer& w) {
                     } else if constexpr (detail::is_one_of_constraint<C>::value) {
                         w.key("enum");
                         w.begin_array();
-                        for (const std::string_view v : c.values) w.string(v);
+                        for (const std::string_view v : c.values)
+                            w.string(v);
                         w.end_array();
                     }
                 }(),
@@ -329,7 +333,8 @@ void write_field_docs(json::Writer& w, bool with_description) {
             [&](const auto&... c) {
                 (
                     [&] {
-                        if constexpr (detail::is_example_constraint<std::remove_cvref_t<decltype(c)>>::value) json::write(w, c.value);
+                        if constexpr (detail::is_example_constraint<std::remove_cvref_t<decltype(c)>>::value)
+                            json::write(w, c.value);
                     }(),
                     ...);
             },
@@ -418,7 +423,8 @@ std::string enum_schema() {
     }
     w.key("enum");
     w.begin_array();
-    for (const std::string_view name : e.names) w.string(name);
+    for (const std::string_view name : e.names)
+        w.string(name);
     w.end_array();
     w.end_object();
     return out;
@@ -448,7 +454,8 @@ void write_json_schema(json::Writer& w, Components& components) {
         schema_detail::write_ref(w, schema_detail::component_name<T>());
         w.end_object();
     } else {
-        static_assert(detail::is_supported_field_type<T>(), "write_json_schema<T>: T must be a type a schema field can have");
+        static_assert(detail::is_supported_field_type<T>(),
+                      "write_json_schema<T>: T must be a type a schema field can have");
         w.begin_object();
         schema_detail::write_type_members<NoConstraints, T>(w, components);
         w.end_object();
@@ -483,7 +490,8 @@ void for_each_parameter(Components& components, Fn&& fn) {
                     [&](const auto&... c) {
                         (
                             [&] {
-                                if constexpr (std::is_same_v<std::remove_cvref_t<decltype(c)>, Description>) text = c.text;
+                                if constexpr (std::is_same_v<std::remove_cvref_t<decltype(c)>, Description>)
+                                    text = c.text;
                             }(),
                             ...);
                     },

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,7 +83,8 @@ struct Context {
 inline bool read_key(Context& ctx, ondemand::field& field, std::string_view& key) {
     const char* const raw = reinterpret_cast<const char*>(field.key().raw());  // just past the opening quote
     const char* p = raw;
-    while (*p != '"' && *p != '\\') ++p;  // stage 1 has checked the string is closed
+    while (*p != '"' && *p != '\\')
+        ++p;  // stage 1 has checked the string is closed
     if (*p == '"') {
         key = std::string_view(raw, static_cast<std::size_t>(p - raw));
         return true;
@@ -92,7 +94,9 @@ inline bool read_key(Context& ctx, ondemand::field& field, std::string_view& key
 }
 
 /// Where value `v` starts in the text.
-inline const char* value_start(ondemand::value& v) noexcept { return v.raw_json_token().data(); }
+inline const char* value_start(ondemand::value& v) noexcept {
+    return v.raw_json_token().data();
+}
 
 /// Documents up to this size reuse a per-thread parser and buffer; larger ones get their own, so
 /// that one big request does not leave megabytes attached to a worker thread.
@@ -107,7 +111,9 @@ inline ondemand::parser& thread_parser() {
 }
 
 /// JSON's whitespace.
-constexpr bool is_json_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+constexpr bool is_json_space(char c) noexcept {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
 inline bool Context::fail(simdjson::error_code code, const char* at) {
     error = json::make_parse_error(code, text, at == nullptr ? here() : at);
@@ -127,12 +133,15 @@ inline const char* Context::here() const {
 
 inline std::string_view Context::span_from(const char* begin) const {
     const char* end = here();
-    while (end > begin && is_json_space(end[-1])) --end;
+    while (end > begin && is_json_space(end[-1]))
+        --end;
     return {begin, static_cast<std::size_t>(end - begin)};
 }
 
 /// True when a JSON value starting with `c` is a number.
-constexpr bool starts_number(char c) noexcept { return c == '-' || (c >= '0' && c <= '9'); }
+constexpr bool starts_number(char c) noexcept {
+    return c == '-' || (c >= '0' && c <= '9');
+}
 
 /// Reads the JSON number starting at `at` from `source` (a value, or the document when the
 /// number is all of it) exactly as it fits: int64, uint64, else the nearest double. Goes
@@ -143,11 +152,16 @@ bool read_number(Context& ctx, Source& source, const char* at, Number& out) {
     json::JsonNumber n;
     if (const simdjson::error_code e = json::read_number(source, ctx.text, at, n)) return ctx.fail(e, at);
     switch (n.kind) {
-        case json::JsonNumber::Kind::int64: out = Number(n.int64); break;
-        case json::JsonNumber::Kind::uint64: out = Number(n.uint64); break;
+        case json::JsonNumber::Kind::int64:
+            out = Number(n.int64);
+            break;
+        case json::JsonNumber::Kind::uint64:
+            out = Number(n.uint64);
+            break;
         case json::JsonNumber::Kind::float64: {
             double d = n.float64;
-            if (d == -0x1p63 && json::detail::number_token(ctx.text, at).find_first_of(".eE") == std::string_view::npos) {
+            if (d == -0x1p63 &&
+                json::detail::number_token(ctx.text, at).find_first_of(".eE") == std::string_view::npos) {
                 // An integer below INT64_MIN that rounds to it: keep it below, so that it stays
                 // out of every integer type's range rather than becoming INT64_MIN.
                 d = std::nextafter(d, -0x1p64);
@@ -164,7 +178,8 @@ bool read_number(Context& ctx, Source& source, const char* at, Number& out) {
 /// iterator's position does not say where it ends.)
 inline std::string_view scalar_text(ondemand::value& v) noexcept {
     std::string_view token = v.raw_json_token();
-    while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
+    while (!token.empty() && is_json_space(token.back()))
+        token.remove_suffix(1);
     return token;
 }
 
@@ -220,7 +235,8 @@ inline bool skip_value(Context& ctx, ondemand::value& v, std::size_t depth, std:
             if (const simdjson::error_code e = json::read_null(v, ctx.text, at)) return ctx.fail(e, at);
             break;
         }
-        default: return ctx.fail(simdjson::TAPE_ERROR, at);
+        default:
+            return ctx.fail(simdjson::TAPE_ERROR, at);
     }
     if (text != nullptr) *text = scalar_text(v);
     return true;
@@ -229,7 +245,7 @@ inline bool skip_value(Context& ctx, ondemand::value& v, std::size_t depth, std:
 /// Consumes `v`, which does not have the expected JSON type, and records error `type`/`msg`
 /// with `v` as the input. False when `v` turns out to be malformed.
 inline bool mismatch(Context& ctx, ondemand::value& v, std::size_t depth, std::string_view type, std::string_view msg,
-              const Location& loc) {
+                     const Location& loc) {
     std::string_view text;
     if (!skip_value(ctx, v, depth, &text)) return false;
     ctx.errors->add(type, loc, msg, ErrorInput::json(text));
@@ -261,18 +277,20 @@ inline bool read_json_value(Context& ctx, ondemand::value& v, std::size_t depth,
     return true;
 }
 
-/// Records "missing" for field `name` of the object that started at `begin` (its input).
-inline void missing(Context& ctx, const char* begin, std::string_view /*name*/, const Location& loc) {
+/// Records "missing" at `loc`, a field of the object that started at `begin` (its input).
+inline void missing(Context& ctx, const char* begin, const Location& loc) {
     // pydantic's input for a missing field is the enclosing object.
     ctx.errors->add("missing", loc, "Field required", ErrorInput::json(ctx.span_from(begin)));
 }
 
 /// Parses the document's root with `fields` when it is an object, else records
 /// "model_attributes_type" at the root.
-inline bool parse_root_object(Context& ctx, bool (*fields)(Context&, ondemand::object&, const char*, void*), void* state) {
+inline bool parse_root_object(Context& ctx, bool (*fields)(Context&, ondemand::object&, const char*, void*),
+                              void* state) {
     ondemand::document& doc = *ctx.doc;
     const char* begin = ctx.text.data();
-    if (const auto token = doc.raw_json_token(); token.error() == simdjson::SUCCESS) begin = token.value_unsafe().data();
+    if (const auto token = doc.raw_json_token(); token.error() == simdjson::SUCCESS)
+        begin = token.value_unsafe().data();
     ondemand::json_type type{};
     if (const simdjson::error_code e = doc.type().get(type)) return ctx.fail(e, begin);
     if (type == ondemand::json_type::object) {
@@ -312,12 +330,16 @@ inline bool parse_root_object(Context& ctx, bool (*fields)(Context&, ondemand::o
             e = json::read_bool(doc, ctx.text, begin, b);
             break;
         }
-        case ondemand::json_type::null: e = json::read_null(doc, ctx.text, begin); break;
-        case ondemand::json_type::object: break;
+        case ondemand::json_type::null:
+            e = json::read_null(doc, ctx.text, begin);
+            break;
+        case ondemand::json_type::object:
+            break;
     }
     if (e) return ctx.fail(e, begin);
     static constexpr Location body("body");
-    ctx.errors->add("model_attributes_type", body, "Input should be a valid dictionary or object to extract fields from",
+    ctx.errors->add("model_attributes_type", body,
+                    "Input should be a valid dictionary or object to extract fields from",
                     ErrorInput::json(ctx.span_from(begin)));
     return true;
 }
@@ -325,7 +347,7 @@ inline bool parse_root_object(Context& ctx, bool (*fields)(Context&, ondemand::o
 /// Runs one parse: pads the text if needed, starts the per-thread parser, calls `root` for the
 /// document, checks nothing follows it, and sums up the outcome.
 inline BodyOutcome run(std::string_view text, bool padded, ValidationErrors& errors, const ParseOptions& options,
-                bool (*root)(Context&, void*), void* state) {
+                       bool (*root)(Context&, void*), void* state) {
     if (text.empty()) {
         // No body at all: FastAPI reports the body as a missing field.
         static constexpr Location body("body");
@@ -346,8 +368,9 @@ inline BodyOutcome run(std::string_view text, bool padded, ValidationErrors& err
         document = std::string_view(buffer.data(), document.size());
         capacity = buffer.size();
     }
-    ondemand::parser own_parser;
-    ondemand::parser& parser = text.size() <= reuse_limit ? thread_parser() : own_parser;
+    std::optional<ondemand::parser> own_parser;
+    if (text.size() > reuse_limit) own_parser.emplace();
+    ondemand::parser& parser = own_parser ? *own_parser : thread_parser();
     ondemand::document doc;
     if (const simdjson::error_code e = parser.iterate(document.data(), document.size(), capacity).get(doc)) {
         return {BodyStatus::malformed, json::make_parse_error(e, document)};

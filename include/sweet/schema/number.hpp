@@ -53,9 +53,15 @@ struct Number {
     /// Writes the number as JSON: integers exactly, doubles in their shortest round-trip form.
     void write(json::Writer& w) const {
         switch (kind) {
-            case Kind::integer: w.integer(integer); break;
-            case Kind::unsigned_integer: w.unsigned_integer(unsigned_integer); break;
-            case Kind::floating: w.number(floating); break;
+            case Kind::integer:
+                w.integer(integer);
+                break;
+            case Kind::unsigned_integer:
+                w.unsigned_integer(unsigned_integer);
+                break;
+            case Kind::floating:
+                w.number(floating);
+                break;
         }
     }
 
@@ -64,9 +70,15 @@ struct Number {
     [[nodiscard]] std::string to_string() const {
         std::string out;
         switch (kind) {
-            case Kind::integer: json::append_integer(out, integer); break;
-            case Kind::unsigned_integer: json::append_unsigned(out, unsigned_integer); break;
-            case Kind::floating: json::append_double(out, floating); break;
+            case Kind::integer:
+                json::append_integer(out, integer);
+                break;
+            case Kind::unsigned_integer:
+                json::append_unsigned(out, unsigned_integer);
+                break;
+            case Kind::floating:
+                json::append_double(out, floating);
+                break;
         }
         return out;
     }
@@ -76,7 +88,7 @@ namespace number_detail {
 
 /// -1, 0 or 1 as a non-negative integer `u` is below, at or above the non-negative double `d`.
 constexpr int compare_unsigned_double(std::uint64_t u, double d) noexcept {
-    if (d >= 18446744073709551616.0) return -1;  // 2^64: above every uint64
+    if (d >= 18446744073709551616.0) return -1;    // 2^64: above every uint64
     const auto t = static_cast<std::uint64_t>(d);  // truncation, in range
     if (u < t) return -1;
     if (u > t) return 1;

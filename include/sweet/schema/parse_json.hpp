@@ -26,6 +26,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -118,7 +119,8 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
         if (e == simdjson::INCORRECT_TYPE) {
             if constexpr (detail::source_has_one_of_v<Source>) {
                 // pydantic checks a Literal's values directly: a non-string breaks the Literal.
-                return mismatch(ctx, v, depth, "literal_error", "Input should be " + detail::one_of_expected<Source>(), loc);
+                return mismatch(ctx, v, depth, "literal_error", "Input should be " + detail::one_of_expected<Source>(),
+                                loc);
             } else {
                 return mismatch(ctx, v, depth, "string_type", "Input should be a valid string", loc);
             }
@@ -129,7 +131,8 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
         return true;
     } else if constexpr (std::is_same_v<M, bool>) {
         const char* const at = value_start(v);
-        if (*at != 't' && *at != 'f') return mismatch(ctx, v, depth, "bool_type", "Input should be a valid boolean", loc);
+        if (*at != 't' && *at != 'f')
+            return mismatch(ctx, v, depth, "bool_type", "Input should be a valid boolean", loc);
         bool b = false;
         if (const simdjson::error_code e = json::read_bool(v, ctx.text, at, b)) return ctx.fail(e, at);
         out = b;
@@ -173,7 +176,8 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
         const char* const begin = limited ? value_start(v) : nullptr;
         ondemand::array array;
         const simdjson::error_code e = v.get_array().get(array);
-        if (e == simdjson::INCORRECT_TYPE) return mismatch(ctx, v, depth, "list_type", "Input should be a valid list", loc);
+        if (e == simdjson::INCORRECT_TYPE)
+            return mismatch(ctx, v, depth, "list_type", "Input should be a valid list", loc);
         if (e) return ctx.fail(e, value_start(v));
         if (depth + 1 > ctx.max_depth) return ctx.fail_depth(begin != nullptr ? begin : ctx.here());
         out.clear();
@@ -191,14 +195,16 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
             }
             ++index;
         }
-        if constexpr (limited) check_items<Source>(out.size(), "List", loc, ErrorInput::json(ctx.span_from(begin)), errors);
+        if constexpr (limited)
+            check_items<Source>(out.size(), "List", loc, ErrorInput::json(ctx.span_from(begin)), errors);
         return true;
     } else if constexpr (detail::is_string_map_v<M>) {
         constexpr bool limited = detail::source_has_v<Source, MinItems> || detail::source_has_v<Source, MaxItems>;
         const char* const begin = value_start(v);
         ondemand::object object;
         const simdjson::error_code e = v.get_object().get(object);
-        if (e == simdjson::INCORRECT_TYPE) return mismatch(ctx, v, depth, "dict_type", "Input should be a valid dictionary", loc);
+        if (e == simdjson::INCORRECT_TYPE)
+            return mismatch(ctx, v, depth, "dict_type", "Input should be a valid dictionary", loc);
         if (e) return ctx.fail(e, begin);
         if (depth + 1 > ctx.max_depth) return ctx.fail_depth(begin);
         out.clear();
@@ -212,7 +218,8 @@ bool parse_value(Context& ctx, ondemand::value& v, M& out, const Location& loc, 
             const Location child(loc, key);
             if (!parse_value<NoConstraints>(ctx, field.value(), slot, child, depth + 1)) return false;
         }
-        if constexpr (limited) check_items<Source>(out.size(), "Dictionary", loc, ErrorInput::json(ctx.span_from(begin)), errors);
+        if constexpr (limited)
+            check_items<Source>(out.size(), "Dictionary", loc, ErrorInput::json(ctx.span_from(begin)), errors);
         return true;
     } else if constexpr (std::is_same_v<M, json::Value>) {
         return read_json_value(ctx, v, depth, out);
@@ -240,17 +247,19 @@ template <HasSchema T, std::size_t... I>
 bool parse_field_at(Context& ctx, std::size_t index, ondemand::value& v, T& out, const Location& loc, std::size_t depth,
                     std::index_sequence<I...>) {
     bool ok = true;
-    static_cast<void>(((index == I ? (ok = parse_value<FieldConstraints<T, I>>(ctx, v, out.*(field_v<T, I>.member),
-                                                                                 Location(loc, field_v<T, I>.name), depth),
-                                      true)
-                                   : false) ||
-                       ...));
+    static_cast<void>(
+        ((index == I ? (ok = parse_value<FieldConstraints<T, I>>(ctx, v, out.*(field_v<T, I>.member),
+                                                                 Location(loc, field_v<T, I>.name), depth),
+                        true)
+                     : false) ||
+         ...));
     return ok;
 }
 
 /// Parses the members of `object` (which started at `begin`, `depth` levels deep) into `out`.
 template <HasSchema T>
-bool parse_fields(Context& ctx, ondemand::object& object, T& out, const Location& loc, std::size_t depth, const char* begin) {
+bool parse_fields(Context& ctx, ondemand::object& object, T& out, const Location& loc, std::size_t depth,
+                  const char* begin) {
     constexpr auto& schema = schema_v<T>;
     constexpr std::size_t count = schema.size;
     ValidationErrors& errors = *ctx.errors;
@@ -275,7 +284,8 @@ bool parse_fields(Context& ctx, ondemand::object& object, T& out, const Location
             if constexpr (count > 0) {
                 seen.set(index);
                 next = index + 1;
-                if (!parse_field_at(ctx, index, field.value(), out, loc, depth, std::make_index_sequence<count>{})) return false;
+                if (!parse_field_at(ctx, index, field.value(), out, loc, depth, std::make_index_sequence<count>{}))
+                    return false;
             }
         }
         order.record(index, before, errors.mark());
@@ -286,7 +296,7 @@ bool parse_fields(Context& ctx, ondemand::object& object, T& out, const Location
                 if constexpr (field_t<T, I>::required) {
                     if (!seen.test(I)) {
                         const ValidationErrors::Mark before = errors.mark();
-                        missing(ctx, begin, field_v<T, I>.name, Location(loc, field_v<T, I>.name));
+                        missing(ctx, begin, Location(loc, field_v<T, I>.name));
                         order.record(I, before, errors.mark());
                     }
                 }
@@ -303,8 +313,8 @@ bool parse_object(Context& ctx, ondemand::value& v, T& out, const Location& loc,
     ondemand::object object;
     const simdjson::error_code e = v.get_object().get(object);
     if (e == simdjson::INCORRECT_TYPE) {
-        return mismatch(ctx, v, depth, "model_attributes_type", "Input should be a valid dictionary or object to extract fields from",
-                        loc);
+        return mismatch(ctx, v, depth, "model_attributes_type",
+                        "Input should be a valid dictionary or object to extract fields from", loc);
     }
     if (e) return ctx.fail(e, begin);
     if (depth + 1 > ctx.max_depth) return ctx.fail_depth(begin);
@@ -321,7 +331,8 @@ bool parse_object(Context& ctx, ondemand::value& v, T& out, const Location& loc,
 /// missing body (`invalid`, as FastAPI says "Field required"). Members absent from the input
 /// keep their value in `out` (so default member initializers apply).
 template <HasSchema T>
-BodyOutcome parse_json(std::string_view text, bool padded, T& out, ValidationErrors& errors, const ParseOptions& options = {}) {
+BodyOutcome parse_json(std::string_view text, bool padded, T& out, ValidationErrors& errors,
+                       const ParseOptions& options = {}) {
     static_assert(check_fields<T>(), "unsupported field type (see the FieldTypeCheck error above)");
     errors.limit_to(options.max_errors);
     return json_detail::run(

@@ -101,7 +101,8 @@ inline FloatRead parse_float(std::string_view s, double& out) noexcept {
     std::string_view digits = s;
     if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-' && digits[1] != '+') digits.remove_prefix(1);
     if (digits.empty()) return FloatRead::not_a_number;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out, std::chars_format::general);
+    const auto [end, ec] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), out, std::chars_format::general);
     if (end != digits.data() + digits.size() || ec == std::errc::invalid_argument) return FloatRead::not_a_number;
     if (ec == std::errc::result_out_of_range) {
         // Overflow or underflow: strtod tells them apart (HUGE_VAL versus 0).
@@ -130,32 +131,39 @@ bool convert(std::string_view text, V& out, const Location& loc, ValidationError
     } else if constexpr (detail::is_integer_v<V>) {
         const std::optional<Number> n = parse_integer(text);
         if (!n) {
-            errors.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", input);
+            errors.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer",
+                       input);
             return false;
         }
         return store_number<Source>(*n, out, loc, input, errors);
     } else if constexpr (detail::is_float_v<V>) {
         double d = 0;
         switch (parse_float(text, d)) {
-            case FloatRead::ok: break;
+            case FloatRead::ok:
+                break;
             case FloatRead::not_a_number:
-                errors.add("float_parsing", loc, "Input should be a valid number, unable to parse string as a number", input);
+                errors.add("float_parsing", loc, "Input should be a valid number, unable to parse string as a number",
+                           input);
                 return false;
-            case FloatRead::not_finite: errors.add("finite_number", loc, "Input should be a finite number", input); return false;
+            case FloatRead::not_finite:
+                errors.add("finite_number", loc, "Input should be a finite number", input);
+                return false;
         }
         return store_number<Source>(Number(d), out, loc, input, errors);
     } else if constexpr (std::is_enum_v<V>) {
         return store_enum(text, out, loc, input, errors);
     } else {
-        static_assert(detail::dependent_false_v<V>,
-                      "query, header and form parameters are scalars (std::string, bool, integers, float, double, enums), "
-                      "std::optional of a scalar, or std::vector of scalars");
+        static_assert(
+            detail::dependent_false_v<V>,
+            "query, header and form parameters are scalars (std::string, bool, integers, float, double, enums), "
+            "std::optional of a scalar, or std::vector of scalars");
         return false;
     }
 }
 
 template <class T>
-inline constexpr bool is_scalar_v = detail::is_string_v<T> || std::is_same_v<T, bool> || detail::is_number_v<T> || std::is_enum_v<T>;
+inline constexpr bool is_scalar_v =
+    detail::is_string_v<T> || std::is_same_v<T, bool> || detail::is_number_v<T> || std::is_enum_v<T>;
 
 /// Reports a field type that strings cannot fill.
 template <class Owner, class Member>
@@ -164,9 +172,10 @@ struct StringFieldCheck {
     static constexpr bool is_list = detail::is_vector_v<Value>;
     static constexpr bool parameters_are_scalars_or_lists_of_scalars =
         is_scalar_v<Value> || (is_list && is_scalar_v<detail::element_t<Value>>);
-    static_assert(parameters_are_scalars_or_lists_of_scalars,
-                  "query, header and form parameters are scalars (std::string, bool, integers, float, double, enums), "
-                  "std::optional of a scalar, or std::vector of scalars: nested structs, maps and json::Value need a JSON body");
+    static_assert(
+        parameters_are_scalars_or_lists_of_scalars,
+        "query, header and form parameters are scalars (std::string, bool, integers, float, double, enums), "
+        "std::optional of a scalar, or std::vector of scalars: nested structs, maps and json::Value need a JSON body");
 };
 
 /// Fills field `I` of `T` from its parameter.
@@ -231,6 +240,7 @@ void parse_field(const Location& root, Lookup& lookup, LookupAll& lookup_all, T&
 /// value in `out`.
 template <HasSchema T, class Lookup, class LookupAll>
 void parse_strings(std::string_view root, Lookup&& lookup, LookupAll&& lookup_all, T& out, ValidationErrors& errors) {
+    static_assert(check_fields<T>(), "unsupported field type (see the FieldTypeCheck error above)");
     const Location root_loc(root);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (strings_detail::parse_field<T, I>(root_loc, lookup, lookup_all, out, errors), ...);

@@ -114,7 +114,19 @@ constexpr char32_t decode_utf8(std::string_view s, std::size_t& i) noexcept {
 
 /// A parsed pattern, as a tree kept in one vector (index 0 is never a child).
 struct Node {
-    enum class Kind : std::uint8_t { empty, code_point, any, char_class, begin, end, word_boundary, not_word_boundary, concat, alternation, repeat };
+    enum class Kind : std::uint8_t {
+        empty,
+        code_point,
+        any,
+        char_class,
+        begin,
+        end,
+        word_boundary,
+        not_word_boundary,
+        concat,
+        alternation,
+        repeat
+    };
     Kind kind = Kind::empty;
     std::uint32_t value = 0;  // code point or class index
     std::uint32_t min = 0;    // repeat bounds
@@ -255,7 +267,8 @@ private:
                 ++pos_;
             } else if (c == '{') {
                 if (!read_braces(min, max)) return atom;
-                if (min > kMaxRepeat || (max != kUnbounded && max > kMaxRepeat)) return fail("repetition count above 1000");
+                if (min > kMaxRepeat || (max != kUnbounded && max > kMaxRepeat))
+                    return fail("repetition count above 1000");
                 if (max < min) return fail("numbers out of order in {n,m} quantifier");
             } else {
                 return atom;
@@ -290,8 +303,10 @@ private:
     constexpr std::uint32_t parse_atom(std::size_t depth) {
         const char c = peek();
         switch (c) {
-            case '(': return parse_group(depth);
-            case '[': return parse_class();
+            case '(':
+                return parse_group(depth);
+            case '[':
+                return parse_class();
             case '.':
                 ++pos_;
                 return add_leaf(Node::Kind::any);
@@ -303,7 +318,8 @@ private:
                 return add_leaf(Node::Kind::end);
             case '*':
             case '+':
-            case '?': return fail("nothing to repeat");
+            case '?':
+                return fail("nothing to repeat");
             case '{': {
                 std::uint32_t m1 = 0;
                 std::uint32_t m2 = 0;
@@ -315,7 +331,8 @@ private:
                 ++pos_;
                 return add_leaf(Node::Kind::code_point, '{');
             }
-            case '\\': return parse_escape();
+            case '\\':
+                return parse_escape();
             default: {
                 const char32_t cp = decode_utf8(text_, pos_);
                 return add_leaf(Node::Kind::code_point, cp);
@@ -396,7 +413,8 @@ private:
             return true;
         }
         if (!read_hex(4, out)) return false;
-        if (out >= 0xD800 && out <= 0xDBFF && pos_ + 6 <= text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u') {
+        if (out >= 0xD800 && out <= 0xDBFF && pos_ + 6 <= text_.size() && text_[pos_] == '\\' &&
+            text_[pos_ + 1] == 'u') {
             const std::size_t save = pos_;
             pos_ += 2;
             char32_t low = 0;
@@ -438,7 +456,8 @@ private:
     constexpr std::uint32_t add_class(std::vector<std::pair<char32_t, char32_t>> ranges, bool negated) {
         // Insertion sort: classes are short, and std::sort is not constexpr-friendly everywhere.
         for (std::size_t i = 1; i < ranges.size(); ++i) {
-            for (std::size_t j = i; j > 0 && ranges[j].first < ranges[j - 1].first; --j) std::swap(ranges[j], ranges[j - 1]);
+            for (std::size_t j = i; j > 0 && ranges[j].first < ranges[j - 1].first; --j)
+                std::swap(ranges[j], ranges[j - 1]);
         }
         std::vector<std::pair<char32_t, char32_t>> merged;
         for (const auto& r : ranges) {
@@ -469,11 +488,21 @@ private:
         const char c = peek();
         ++pos_;
         switch (c) {
-            case 't': out = '\t'; return true;
-            case 'n': out = '\n'; return true;
-            case 'v': out = '\v'; return true;
-            case 'f': out = '\f'; return true;
-            case 'r': out = '\r'; return true;
+            case 't':
+                out = '\t';
+                return true;
+            case 'n':
+                out = '\n';
+                return true;
+            case 'v':
+                out = '\v';
+                return true;
+            case 'f':
+                out = '\f';
+                return true;
+            case 'r':
+                out = '\r';
+                return true;
             case '0':
                 if (!at_end() && peek() >= '0' && peek() <= '9') {
                     fail("octal escapes are not supported");
@@ -513,7 +542,8 @@ private:
                     return true;
                 }
                 break;
-            default: break;
+            default:
+                break;
         }
         if (c >= '1' && c <= '9') {
             --pos_;
@@ -552,9 +582,14 @@ private:
                 add_class_escape(c, ranges);
                 return add_class(std::move(ranges), false);
             }
-            case 'b': ++pos_; return add_leaf(Node::Kind::word_boundary);
-            case 'B': ++pos_; return add_leaf(Node::Kind::not_word_boundary);
-            default: break;
+            case 'b':
+                ++pos_;
+                return add_leaf(Node::Kind::word_boundary);
+            case 'B':
+                ++pos_;
+                return add_leaf(Node::Kind::not_word_boundary);
+            default:
+                break;
         }
         char32_t cp = 0;
         if (!parse_code_point_escape(cp, false)) return 0;
@@ -641,7 +676,8 @@ private:
 /// Turns the tree into Pike VM code.
 class Emitter {
 public:
-    constexpr Emitter(const std::vector<Node>& nodes, std::vector<RegexInstruction>& code) : nodes_(nodes), code_(code) {}
+    constexpr Emitter(const std::vector<Node>& nodes, std::vector<RegexInstruction>& code)
+        : nodes_(nodes), code_(code) {}
 
     /// Emits `root` followed by `match`; false when the program would be too long.
     constexpr bool emit_program(std::uint32_t root) {
@@ -662,14 +698,22 @@ private:
         const Node& node = nodes_[index];
         using Op = RegexInstruction::Op;
         switch (node.kind) {
-            case Node::Kind::empty: return true;
-            case Node::Kind::code_point: return push({Op::code_point, node.value, 0});
-            case Node::Kind::any: return push({Op::any, 0, 0});
-            case Node::Kind::char_class: return push({Op::char_class, node.value, 0});
-            case Node::Kind::begin: return push({Op::assert_begin, 0, 0});
-            case Node::Kind::end: return push({Op::assert_end, 0, 0});
-            case Node::Kind::word_boundary: return push({Op::word_boundary, 0, 0});
-            case Node::Kind::not_word_boundary: return push({Op::not_word_boundary, 0, 0});
+            case Node::Kind::empty:
+                return true;
+            case Node::Kind::code_point:
+                return push({Op::code_point, node.value, 0});
+            case Node::Kind::any:
+                return push({Op::any, 0, 0});
+            case Node::Kind::char_class:
+                return push({Op::char_class, node.value, 0});
+            case Node::Kind::begin:
+                return push({Op::assert_begin, 0, 0});
+            case Node::Kind::end:
+                return push({Op::assert_end, 0, 0});
+            case Node::Kind::word_boundary:
+                return push({Op::word_boundary, 0, 0});
+            case Node::Kind::not_word_boundary:
+                return push({Op::not_word_boundary, 0, 0});
             case Node::Kind::concat:
                 for (const std::uint32_t child : node.children) {
                     if (!emit(child)) return false;
@@ -692,7 +736,8 @@ private:
                         code_[split_at].b = here();
                     }
                 }
-                for (const std::uint32_t j : jumps) code_[j].a = here();
+                for (const std::uint32_t j : jumps)
+                    code_[j].a = here();
                 return true;
             }
             case Node::Kind::repeat: {
@@ -716,7 +761,8 @@ private:
                     if (!push({Op::split, here() + 1, 0})) return false;
                     if (!emit(child)) return false;
                 }
-                for (const std::uint32_t s : splits) code_[s].b = here();
+                for (const std::uint32_t s : splits)
+                    code_[s].b = here();
                 return true;
             }
         }
@@ -749,7 +795,9 @@ constexpr RegexProgram compile_regex(std::string_view pattern) {
 }
 
 /// True when `pattern` compiles (usable in constant expressions).
-constexpr bool is_valid_regex(std::string_view pattern) { return compile_regex(pattern).ok(); }
+constexpr bool is_valid_regex(std::string_view pattern) {
+    return compile_regex(pattern).ok();
+}
 
 /// A compiled pattern, searched from any thread.
 class Regex {

@@ -63,7 +63,9 @@ const Regex& compiled_pattern() {
 }
 
 /// "s" unless `n` is 1 (pydantic's plural in messages).
-inline std::string_view plural(std::size_t n) noexcept { return n == 1 ? "" : "s"; }
+inline std::string_view plural(std::size_t n) noexcept {
+    return n == 1 ? "" : "s";
+}
 
 /// "'a', 'b' or 'c'": how pydantic lists expected values.
 template <class Names>
@@ -93,7 +95,8 @@ std::string one_of_expected() {
         [&](const auto&... c) {
             (
                 [&] {
-                    if constexpr (is_one_of_constraint<std::remove_cvref_t<decltype(c)>>::value) out = expected_list(c.values);
+                    if constexpr (is_one_of_constraint<std::remove_cvref_t<decltype(c)>>::value)
+                        out = expected_list(c.values);
                 }(),
                 ...);
         },
@@ -111,9 +114,12 @@ inline void bound_error(std::string_view type, std::string_view phrase, std::str
 
 inline double to_double(const Number& n) noexcept {
     switch (n.kind) {
-        case Number::Kind::integer: return static_cast<double>(n.integer);
-        case Number::Kind::unsigned_integer: return static_cast<double>(n.unsigned_integer);
-        case Number::Kind::floating: return n.floating;
+        case Number::Kind::integer:
+            return static_cast<double>(n.integer);
+        case Number::Kind::unsigned_integer:
+            return static_cast<double>(n.unsigned_integer);
+        case Number::Kind::floating:
+            return n.floating;
     }
     return 0;
 }
@@ -166,7 +172,8 @@ bool check_string_constraint(const C& c, std::string_view s, const Location& loc
             if (v == s) return true;
         }
         const std::string expected = expected_list(c.values);
-        errors.add("literal_error", loc, "Input should be " + expected, input, {{"expected", std::string_view(expected)}});
+        errors.add("literal_error", loc, "Input should be " + expected, input,
+                   {{"expected", std::string_view(expected)}});
         return false;
     } else if constexpr (std::is_same_v<C, FormatConstraint>) {
         const std::string_view reason = format_error(c.format, s);
@@ -178,13 +185,22 @@ bool check_string_constraint(const C& c, std::string_view s, const Location& loc
                 msg.append(reason);
                 errors.add("value_error", loc, msg, input, {{"reason", reason}});
                 return false;
-            case Format::uuid: msg = "Input should be a valid UUID, "; break;
-            case Format::date_time: msg = "Input should be a valid datetime, "; break;
-            case Format::date: msg = "Input should be a valid date in the format YYYY-MM-DD, "; break;
-            case Format::uri: msg = "Input should be a valid URL, "; break;
+            case Format::uuid:
+                msg = "Input should be a valid UUID, ";
+                break;
+            case Format::date_time:
+                msg = "Input should be a valid datetime, ";
+                break;
+            case Format::date:
+                msg = "Input should be a valid date in the format YYYY-MM-DD, ";
+                break;
+            case Format::uri:
+                msg = "Input should be a valid URL, ";
+                break;
         }
         msg.append(reason);
-        constexpr std::string_view types[] = {"value_error", "uuid_parsing", "datetime_parsing", "date_parsing", "url_parsing"};
+        constexpr std::string_view types[] = {"value_error", "uuid_parsing", "datetime_parsing", "date_parsing",
+                                              "url_parsing"};
         errors.add(types[static_cast<std::size_t>(c.format)], loc, msg, input, {{"error", reason}});
         return false;
     } else {
@@ -244,7 +260,8 @@ bool check_items_constraint(const C& c, std::size_t size, std::string_view kind,
 template <class Source>
 bool check_string(std::string_view s, const Location& loc, const ErrorInput& input, ValidationErrors& errors) {
     return [&]<std::size_t... K>(std::index_sequence<K...>) {
-        return (detail::check_string_constraint<Source, K>(std::get<K>(Source::constraints()), s, loc, input, errors) && ...);
+        return (detail::check_string_constraint<Source, K>(std::get<K>(Source::constraints()), s, loc, input, errors) &&
+                ...);
     }(std::make_index_sequence<detail::constraint_count_v<Source>>{});
 }
 
@@ -261,7 +278,8 @@ template <class Source>
 bool check_items(std::size_t size, std::string_view kind, const Location& loc, const ErrorInput& input,
                  ValidationErrors& errors) {
     return [&]<std::size_t... K>(std::index_sequence<K...>) {
-        return (detail::check_items_constraint(std::get<K>(Source::constraints()), size, kind, loc, input, errors) && ...);
+        return (detail::check_items_constraint(std::get<K>(Source::constraints()), size, kind, loc, input, errors) &&
+                ...);
     }(std::make_index_sequence<detail::constraint_count_v<Source>>{});
 }
 
@@ -272,13 +290,15 @@ template <class Source, class T>
 bool store_number(const Number& v, T& out, const Location& loc, const ErrorInput& input, ValidationErrors& errors) {
     if constexpr (detail::is_integer_v<T>) {
         if (!v.is_integral()) {
-            errors.add("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", input);
+            errors.add("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part",
+                       input);
             return false;
         }
     }
     if (!check_number<Source>(v, loc, input, errors)) return false;
     if (compare(v, lowest_of<T>()) < 0) {
-        detail::bound_error("greater_than_equal", "greater than or equal to ", "ge", lowest_of<T>(), loc, input, errors);
+        detail::bound_error("greater_than_equal", "greater than or equal to ", "ge", lowest_of<T>(), loc, input,
+                            errors);
         return false;
     }
     if (compare(v, highest_of<T>()) > 0) {
@@ -286,9 +306,15 @@ bool store_number(const Number& v, T& out, const Location& loc, const ErrorInput
         return false;
     }
     switch (v.kind) {
-        case Number::Kind::integer: out = static_cast<T>(v.integer); break;
-        case Number::Kind::unsigned_integer: out = static_cast<T>(v.unsigned_integer); break;
-        case Number::Kind::floating: out = static_cast<T>(v.floating); break;  // in range, and integral for integers
+        case Number::Kind::integer:
+            out = static_cast<T>(v.integer);
+            break;
+        case Number::Kind::unsigned_integer:
+            out = static_cast<T>(v.unsigned_integer);
+            break;
+        case Number::Kind::floating:
+            out = static_cast<T>(v.floating);
+            break;  // in range, and integral for integers
     }
     return true;
 }
