@@ -218,6 +218,21 @@ std::string one_error(std::string_view type, std::string_view loc, std::string_v
 
 using namespace schema_parse_test;
 
+// What has a schema and what does not, decided at compile time.
+static_assert(schema::HasSchema<CreateUser>);
+static_assert(schema::HasSchema<Nothing>);
+static_assert(!schema::HasSchema<Base>);  // only Derived declares one
+static_assert(!schema::HasSchema<int>);
+static_assert(!schema::HasSchema<std::string>);
+static_assert(schema::HasEnum<Color>);
+static_assert(!schema::HasEnum<schema::Format>);
+static_assert(schema::field_t<CreateUser, 0>::required);
+static_assert(!schema::field_t<CreateUser, 2>::required);  // std::optional
+static_assert(!schema::field_t<CreateUser, 4>::required);  // defaulted
+static_assert(schema::schema_v<CreateUser>.size == 6);
+static_assert(schema::enum_v<Color>.name == "Color");
+static_assert(schema::enum_v<Color>.name_of(Color::green) == "green");
+
 TEST_CASE("schema: a valid body fills every member", "[schema]") {
     CreateUser user;
     const Parsed p = parse(
@@ -640,6 +655,10 @@ TEST_CASE("schema: errors stop being recorded at max_errors", "[schema]") {
     CHECK(schema::parse_json(R"({"s":1,"b":1})", false, all, errors).status == BodyStatus::invalid);
     CHECK(errors.size() == 1);
     CHECK(errors.dropped() == 1);
+
+    // A cap of zero still lets one error through: a refused body always says why.
+    options.max_errors = 0;
+    CHECK(parse(R"({"s":1,"b":1})", all, options).count == 1);
 }
 
 TEST_CASE("schema: a large body gets its own parser", "[schema]") {

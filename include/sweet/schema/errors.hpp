@@ -125,8 +125,10 @@ public:
     /// The cap used when none is given.
     static constexpr std::size_t default_max_errors = 100;
 
-    /// An empty list that keeps at most `max_errors` errors.
-    explicit ValidationErrors(std::size_t max_errors = default_max_errors) noexcept : max_errors_(max_errors) {}
+    /// An empty list that keeps at most `max_errors` errors (at least one, so that a refused
+    /// input always says why).
+    explicit ValidationErrors(std::size_t max_errors = default_max_errors) noexcept
+        : max_errors_(max_errors == 0 ? 1 : max_errors) {}
 
     /// Records one error: pydantic's `type`, the location, the message, the offending input and
     /// the context (e.g. {"min_length": 1}). Ignored, apart from counting, once full.
@@ -139,8 +141,9 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return count_; }
     /// The cap on recorded errors.
     [[nodiscard]] std::size_t max_errors() const noexcept { return max_errors_; }
-    /// Lowers the cap to `limit` if it is below the current one.
+    /// Lowers the cap to `limit` (at least one) if it is below the current one.
     void limit_to(std::size_t limit) noexcept {
+        if (limit == 0) limit = 1;
         if (limit < max_errors_) max_errors_ = limit;
     }
     /// True when no more errors will be recorded.
