@@ -1,9 +1,10 @@
 // libFuzzer target for struct schemas (sweet/schema/): JSON bodies parsed into structs, string
 // parameters, and the pattern engine.
 //
-// The first input byte picks the options (unknown-member policy, depth limit, error cap) and
-// what to exercise (one of two structs, string parameters, a pattern); the rest is the input. Checks, beyond memory
-// safety:
+// The first input byte picks what to exercise (its low two bits: 0 and 1 a body for one of two
+// structs, 2 string parameters, 3 a pattern, then a newline, then a subject) and the options
+// (unknown-member policy, depth limit, error cap); the rest is the input.
+// Checks, beyond memory safety:
 //  - parse_json calls a body malformed exactly when json::parse refuses it (with the same depth
 //    limit): both accept exactly the JSON texts of RFC 8259, whatever struct is filled;
 //  - the padded (in place) and copying parses agree: status, error, errors;
@@ -222,12 +223,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) return 0;
     const std::uint8_t selector = data[0];
     const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+    // Low two bits: what to exercise (the seeds in corpus/fuzz_schema/ start with 0, 2 and 3);
+    // the next three: the options.
     sweet::schema::ParseOptions options;
     options.unknown_fields =
-        (selector & 1) != 0 ? sweet::schema::UnknownFields::forbid : sweet::schema::UnknownFields::ignore;
-    options.max_depth = (selector & 2) != 0 ? 4 : 64;
-    options.max_errors = (selector & 4) != 0 ? 3 : 100;
-    switch ((selector >> 3) % 4) {
+        (selector & 4) != 0 ? sweet::schema::UnknownFields::forbid : sweet::schema::UnknownFields::ignore;
+    options.max_depth = (selector & 8) != 0 ? 4 : 64;
+    options.max_errors = (selector & 16) != 0 ? 3 : 100;
+    switch (selector & 3) {
         case 0:
             fuzz_schema::check_body<fuzz_schema::User>(text, options);
             break;
