@@ -3,6 +3,7 @@
 
 #include "sweet/json/simdjson_scalars.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <system_error>
 
@@ -72,6 +73,9 @@ bool convert_number(std::string_view token, double& out) noexcept {
         const auto parsed = std::from_chars(exponent.data(), exponent.data() + exponent.size(), magnitude);
         // An exponent too long for long long is out of range in its own direction.
         if (parsed.ec == std::errc::result_out_of_range) magnitude = exponent.front() == '-' ? -100000 : 100000;
+        // Any exponent beyond +-100000 decides the same way, and clamping keeps the digit count
+        // added below from overflowing (E0009223372036854775807 parses to LLONG_MAX).
+        magnitude = std::clamp(magnitude, -100000LL, 100000LL);
     }
     const std::size_t point = mantissa.find('.');
     const std::size_t integer_digits = point == std::string_view::npos ? mantissa.size() : point;
