@@ -175,6 +175,10 @@ TEST_CASE("parse keeps integers exact and doubles correctly rounded", "[json][pa
     CHECK(parse_error("1e400").reason.find("invalid number") != std::string::npos);
     CHECK(parse_error("[-1e400]").offset == 1);
     CHECK(parse_error("1.7976931348623159e308").offset == 0);
+    // Exponents at the edge of long long (leading zeros, then LLONG_MAX): decided without
+    // overflowing when the mantissa's digits are added (UBSan checks this).
+    CHECK(parse_error("12345E00000000000000000009223372036854775807").offset == 0);
+    CHECK(parse_ok("[12345E-00000000000000000009223372036854775808]")[0] == 0.0);
 }
 
 TEST_CASE("parse refuses malformed numbers and literals", "[json][parse]") {
