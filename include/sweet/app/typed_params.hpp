@@ -145,21 +145,14 @@ namespace detail {
 /// Calls `fn(decoded value)` for every query parameter named `name` (decoded into the arena).
 template <class Fn>
 void for_each_query_value(Request& req, std::string_view name, Fn&& fn) {
-    std::string_view rest = req.query_string();
-    while (!rest.empty()) {
-        const std::size_t amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-        const std::size_t eq = pair.find('=');
-        const std::string_view raw_key = pair.substr(0, eq);
-        const std::string_view raw_value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    for (const http::QueryParam& pair : http::QueryParams(req.query_string())) {
         // A bad escape is kept as sent, like Python's unquote: the value then fails to convert
         // (a 422 naming it) instead of silently disappearing.
-        const std::string_view key = req.decode_component(raw_key).value_or(raw_key);
-        if (key != name) continue;
-        fn(req.decode_component(raw_value).value_or(raw_value));
+        if (req.decode_component(pair.key).value_or(pair.key) != name) continue;
+        fn(req.decode_component(pair.value).value_or(pair.value));
     }
 }
+
 }  // namespace detail
 
 template <class T>
