@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "sweet/json/writer.hpp"
+#include "sweet/core/type_traits.hpp"
 
 namespace sweet::json {
 
@@ -69,10 +70,7 @@ namespace detail {
 /// The character types, which are text rather than numbers (a `char` is never written as 65).
 /// `signed char` and `unsigned char` are not among them: they are what std::int8_t and
 /// std::uint8_t name, so they are written as numbers.
-template <class T>
-inline constexpr bool is_character_v = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
-                                       std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> ||
-                                       std::is_same_v<T, char32_t>;
+using sweet::is_character_v;
 
 /// Integers written as JSON numbers: every integral type but bool and the character types.
 template <class T>

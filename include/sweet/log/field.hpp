@@ -14,6 +14,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "sweet/core/type_traits.hpp"
+
 namespace sweet::log {
 
 /// One typed key-value pair of a record. Build it with `kv`.
@@ -43,8 +45,7 @@ namespace detail {
 // Character types whose values are letters rather than numbers. signed/unsigned char are
 // std::int8_t/std::uint8_t, small integers, so they are logged as numbers.
 template <class T>
-inline constexpr bool is_char_type = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
-                                     std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
+inline constexpr bool is_char_type = sweet::is_character_v<T>;
 
 template <class T>
 inline constexpr bool is_optional = false;

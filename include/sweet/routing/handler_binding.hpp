@@ -21,6 +21,7 @@
 
 #include "sweet/core/ascii.hpp"
 #include "sweet/core/result.hpp"
+#include "sweet/core/type_traits.hpp"
 #include "sweet/core/unique_function.hpp"
 #include "sweet/http/request.hpp"
 #include "sweet/http/response.hpp"
@@ -80,10 +81,7 @@ struct HandlerSignature<F> : HandlerSignature<decltype(&F::operator())> {};
 
 namespace detail {
 
-template <class T>
-inline constexpr bool is_character_v = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
-                                       std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> ||
-                                       std::is_same_v<T, char32_t>;
+using sweet::is_character_v;
 
 template <class T>
 inline constexpr bool is_string_param_v = std::is_same_v<T, std::string_view> || std::is_same_v<T, std::string>;

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "sweet/schema/constraints.hpp"
+#include "sweet/core/type_traits.hpp"
 
 namespace sweet::json {
 class Value;
@@ -99,10 +100,7 @@ struct is_string_map<std::unordered_map<std::string, T, H, E, A>> : std::true_ty
 template <class T>
 inline constexpr bool is_string_map_v = is_string_map<T>::value;
 
-template <class T>
-inline constexpr bool is_character_v =
-    std::is_same_v<T, char> || std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
-    std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
+using sweet::is_character_v;
 
 /// Integers that are numbers: not bool, not the character types.
 template <class T>
