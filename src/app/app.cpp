@@ -122,12 +122,9 @@ Response App::handle(Request& req) {
             step();
         } catch (const std::exception& e) {
             res = render_error_for(req, Error::internal(fmt::format("exception: {}", e.what())), endpoint);
-            return false;
         } catch (...) {
             res = render_error_for(req, Error::internal("non-standard exception"), endpoint);
-            return false;
         }
-        return true;
     };
     guarded([&] { res = run_chain(req, endpoint); });
     guarded([&] { finish_response(req, res, endpoint); });  // if a hook throws, its 500 is sent as is
@@ -173,10 +170,9 @@ Response App::run_chain(Request& req, Endpoint*& matched) {
         if (auto* context = static_cast<di::RequestContext*>(req.context())) context->endpoint = matched;
     }
     // 2. App-wide on_request hooks, for every request.
-    if (!hooks_.on_request.empty()) {
-        Result<Step> step = detail::AppHooks::run(hooks_.on_request, req);
-        if (!step) return render_error_for(req, step.error(), matched);
-        if (step->responded()) return std::move(step->response());
+    if (auto stopped = detail::AppHooks::stop_at(hooks_.on_request, req)) {
+        if (*stopped) return std::move(*stopped).value();
+        return render_error_for(req, stopped->error(), matched);
     }
     // 3. The route's chain, or the answer for an unmatched request.
     if (!known_method) {
@@ -186,13 +182,8 @@ Response App::run_chain(Request& req, Endpoint*& matched) {
     if (asterisk) return Response::empty(204).set_header("Allow", allow_header(all_methods_));  // the server as a whole
     if (table_hit != nullptr) {
         // A table's route gets the app-wide hooks of its chain like any other route.
-        for (auto* list : {&hooks_.pre_validation, &hooks_.pre_handler}) {
-            if (list->empty()) continue;
-            Result<Step> step = detail::AppHooks::run(*list, req);
-            if (!step) return render_error(req, step.error());
-            if (step->responded()) return std::move(step->response());
-        }
-        Result<Response> result = table_hit->dispatch(m.route, req);
+        Result<Response> result =
+            detail::run_plain_chain(req, hooks_, [&](Request& r) { return table_hit->dispatch(m.route, r); });
         if (result) return std::move(result).value();
         return render_error(req, result.error());
     }

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -52,15 +53,27 @@ struct AppHooks {
     std::vector<AfterHook> after_response;     ///< run once every response is written
     schema::ParseOptions parse;                ///< this app's JSON and validation options (from ServerConfig)
 
-    /// Runs `list` in order until one answers or fails.
-    static Result<Step> run(std::vector<RequestHook>& list, Request& req) {
+    /// Runs `list` in order. When a hook answers or fails, that is the route's result; nullopt
+    /// when every hook let the request go on (or there are none).
+    static std::optional<Result<Response>> stop_at(std::vector<RequestHook>& list, Request& req) {
         for (auto& hook : list) {
             Result<Step> step = hook(req);
-            if (!step || step->responded()) return step;
+            if (!step) return Result<Response>(std::move(step).error());
+            if (step->responded()) return Result<Response>(std::move(step->response()));
         }
-        return Step::next();
+        return std::nullopt;
     }
 };
+
+/// The chain of a route that has no hooks or typed parameters of its own (run-time routes,
+/// mounted tables): the app-wide pre_validation and pre_handler hooks, then `handler(req)`.
+template <class Handler>
+Result<Response> run_plain_chain(Request& req, AppHooks& app, Handler&& handler) {
+    for (auto* list : {&app.pre_validation, &app.pre_handler}) {
+        if (auto stopped = AppHooks::stop_at(*list, req)) return std::move(*stopped);
+    }
+    return handler(req);
+}
 
 /// Turns an Error into a response with the app's error handler.
 class ErrorRenderer {
@@ -201,15 +214,7 @@ class PlainEndpoint final : public Endpoint {
 public:
     /// Wraps `handler`.
     explicit PlainEndpoint(routing::BoundHandler handler) : handler_(std::move(handler)) {}
-    Result<Response> run(Request& req, detail::AppHooks& app) override {
-        if (!app.pre_validation.empty()) {
-            if (Result<Step> s = detail::AppHooks::run(app.pre_validation, req); !s || s->responded()) return detail::stopped(std::move(s));
-        }
-        if (!app.pre_handler.empty()) {
-            if (Result<Step> s = detail::AppHooks::run(app.pre_handler, req); !s || s->responded()) return detail::stopped(std::move(s));
-        }
-        return handler_(req);
-    }
+    Result<Response> run(Request& req, detail::AppHooks& app) override { return detail::run_plain_chain(req, app, handler_); }
     bool on_error(Request&, const Error&, Response&) override { return false; }
     void on_response(Request&, Response&, detail::ErrorRenderer&) override {}
     void after_response(Request&, const Response&, const ResponseInfo&) override {}
@@ -279,9 +284,7 @@ public:
             return Error::client(413, "request body too large for this route");
         }
         if (Result<void> checked = check_bodies(req); !checked) return std::move(checked).error();
-        if (!app.pre_validation.empty()) {
-            if (Result<Step> s = AppHooks::run(app.pre_validation, req); !s || s->responded()) return stopped(std::move(s));
-        }
+        if (auto s = AppHooks::stop_at(app.pre_validation, req)) return std::move(*s);
         if (Result<Step> s = run_request_phase<HookPhase::pre_validation>(hooks_, req); !s || s->responded()) return stopped(std::move(s));
 
         const std::span<const std::string_view> values = req.params();
@@ -297,9 +300,7 @@ public:
         if (failed) return failure;
         if (!errors.empty()) return Response::json_text(std::move(errors).body(), 422);
 
-        if (!app.pre_handler.empty()) {
-            if (Result<Step> s = AppHooks::run(app.pre_handler, req); !s || s->responded()) return stopped(std::move(s));
-        }
+        if (auto s = AppHooks::stop_at(app.pre_handler, req)) return std::move(*s);
         if (Result<Step> s = run_request_phase<HookPhase::pre_handler>(hooks_, req); !s || s->responded()) return stopped(std::move(s));
         return call_handler(req, slots, std::make_index_sequence<kArgCount>{});
     }
