@@ -263,10 +263,20 @@ Result<void> MultipartParser::take_headers(std::string_view in, std::size_t& pos
 
 Result<void> MultipartParser::feed(std::string_view chunk) {
     if (state_ == State::failed) return error_;
+    // The total limit strikes at the byte that crosses it, whatever the split of the input: the
+    // bytes before it are parsed first, so an error they hold is the one reported.
+    const std::uint64_t room = limits_.max_total_bytes - total_;
+    const bool over = chunk.size() > room;
+    if (over) chunk = chunk.substr(0, static_cast<std::size_t>(room));
     total_ += chunk.size();
-    if (total_ > limits_.max_total_bytes) {
+    if (Result<void> r = parse(chunk); !r) return r;
+    if (over) {
         return fail(Error::client(413, "multipart body larger than " + std::to_string(limits_.max_total_bytes) + " bytes"));
     }
+    return {};
+}
+
+Result<void> MultipartParser::parse(std::string_view chunk) {
     std::size_t pos = 0;
     while (pos < chunk.size()) {
         switch (state_) {

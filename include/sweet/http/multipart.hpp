@@ -130,6 +130,7 @@ private:
     Result<void> scan_for_delimiter(std::string_view in, std::size_t& pos, bool& found);
     Result<void> emit(std::string_view data);
     Result<void> take_headers(std::string_view in, std::size_t& pos);
+    Result<void> parse(std::string_view chunk);  // feed() within the total limit
     Result<void> begin_part();
 
     MultipartSink* sink_;
