@@ -31,6 +31,7 @@
 #include "sweet/features/static_files.hpp"
 #include "sweet/http/cookies.hpp"
 #include "sweet/http/form.hpp"
+#include "sweet/http/http_date.hpp"
 #include "sweet/http/multipart.hpp"
 #include "sweet/http/request.hpp"
 #include "sweet/http/response.hpp"

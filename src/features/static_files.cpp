@@ -21,7 +21,7 @@
 
 #include "sweet/core/ascii.hpp"
 #include "sweet/core/log.hpp"
-#include "sweet/http/cookies.hpp"  // HTTP dates
+#include "sweet/http/http_date.hpp"
 #include "sweet/http/mime_types.hpp"
 #include "sweet/http/parser.hpp"
 

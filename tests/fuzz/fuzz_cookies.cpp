@@ -1,4 +1,4 @@
-// libFuzzer target for cookies and HTTP dates (sweet/http/cookies.hpp).
+// libFuzzer target for cookies (sweet/http/cookies.hpp) and HTTP dates (sweet/http/http_date.hpp).
 //
 // Checks, beyond memory safety:
 //  - CookieList yields what a naive split gives (pieces at ';', trimmed, split at the first
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sweet/http/cookies.hpp"
+#include "sweet/http/http_date.hpp"
 
 namespace {
 

@@ -1,14 +1,10 @@
-// Cookies (sweet/http/cookies.hpp): reading Cookie headers, building Set-Cookie values, and the
-// HTTP dates used by Expires (checked against the C library's gmtime/strftime).
+// Cookies (sweet/http/cookies.hpp): reading Cookie headers, building Set-Cookie values.
 
 #include <catch2/catch.hpp>
-
-#include <time.h>
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,8 +22,6 @@ using namespace std::chrono_literals;
 using sweet::http::CookieList;
 using sweet::http::CookiePair;
 using sweet::http::find_cookie;
-using sweet::http::format_http_date;
-using sweet::http::parse_http_date;
 using sweet::http::SameSite;
 using sweet::http::SetCookie;
 
@@ -40,22 +34,6 @@ std::vector<std::pair<std::string, std::string>> cookies_of(std::string_view hea
 }
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-/// What strftime says, in the C locale's English names: an oracle for format_http_date.
-std::string libc_http_date(std::int64_t t) {
-    const auto tt = static_cast<time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    const std::size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return std::string(buf, n);
-}
-
-std::string date_text(std::int64_t t) {
-    const auto d = format_http_date(t);
-    REQUIRE(d.has_value());
-    return std::string(d->view());
-}
 
 std::string error_detail(const SetCookie& c) {
     auto built = c.build();
@@ -217,55 +195,4 @@ TEST_CASE("sweet::set_cookie adds a header, or nothing and an error", "[cookies]
         if (name == "Set-Cookie") values.push_back(value);
     }
     CHECK(values == std::vector<std::string>{"a=1", "b=2; HttpOnly"});
-}
-
-// ---- HTTP dates ---------------------------------------------------------------------------------
-
-TEST_CASE("format_http_date: known instants", "[cookies][http_date]") {
-    CHECK(date_text(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
-    CHECK(date_text(784111777) == "Sun, 06 Nov 1994 08:49:37 GMT");
-    CHECK(date_text(951782400) == "Tue, 29 Feb 2000 00:00:00 GMT");
-    CHECK(date_text(-1) == "Wed, 31 Dec 1969 23:59:59 GMT");
-    CHECK(date_text(253402300799) == "Fri, 31 Dec 9999 23:59:59 GMT");
-    CHECK(date_text(-62167219200) == "Sat, 01 Jan 0000 00:00:00 GMT");
-    CHECK_FALSE(format_http_date(std::int64_t{253402300800}));
-    CHECK_FALSE(format_http_date(std::int64_t{-62167219201}));
-    static_assert(format_http_date(std::int64_t{0})->view() == "Thu, 01 Jan 1970 00:00:00 GMT");
-}
-
-TEST_CASE("format_http_date agrees with gmtime/strftime", "[cookies][http_date]") {
-    std::mt19937_64 rng(20261125);
-    std::uniform_int_distribution<std::int64_t> any(-2'000'000'000, 16'000'000'000);  // 1906 .. 2477
-    for (int i = 0; i < 20000; ++i) {
-        const std::int64_t t = any(rng);
-        INFO("t = " << t);
-        REQUIRE(date_text(t) == libc_http_date(t));
-        REQUIRE(parse_http_date(date_text(t)) == t);
-    }
-    for (std::int64_t day = -800; day < 800; ++day) {  // every day around the epoch, leap years included
-        const std::int64_t t = day * 86400 + 43210;
-        REQUIRE(date_text(t) == libc_http_date(t));
-    }
-}
-
-TEST_CASE("parse_http_date: the three formats of RFC 9110", "[cookies][http_date]") {
-    CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == 784111777);
-    CHECK(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT") == 784111777);
-    CHECK(parse_http_date("Sun Nov  6 08:49:37 1994") == 784111777);
-    CHECK(parse_http_date("Thu Feb 29 12:00:00 2024") == 1709208000);
-    CHECK(parse_http_date("Thursday, 01-Jan-04 00:00:00 GMT") == 1072915200);  // two-digit years < 70 are 20xx
-    CHECK(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT") == 0);
-}
-
-TEST_CASE("parse_http_date: anything else is refused", "[cookies][http_date]") {
-    for (const char* bad : {"", "yesterday", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 6 Nov 1994 08:49:37 GMT",
-                            "Sun, 06 Nov 94 08:49:37 GMT", "Sun, 06 nov 1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
-                            "Sun, 30 Feb 1994 08:49:37 GMT", "Sun, 29 Feb 1900 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
-                            "Sun, 06 Nov 1994 08:60:00 GMT", "Sun, 00 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT ",
-                            " Sun, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 8:49:37 GMT", "Sun, 06 Nov 1994 08-49-37 GMT",
-                            "Sunday, 06-Nov-1994 08:49:37 GMT", "Sun Nov 06 08:49:37 94", "Sun Nov  6 08:49:37 1994 ",
-                            "Sun,06 Nov 1994 08:49:37 GMT", "Funday, 06-Nov-94 08:49:37 GMT", "Sun, +6 Nov 1994 08:49:37 GMT"}) {
-        INFO("date \"" << bad << "\"");
-        CHECK_FALSE(parse_http_date(bad));
-    }
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../support/sample_user.hpp"
 #include "sweet/json/parse.hpp"
 #include "sweet/json/value.hpp"
 #include "sweet/schema/json_schema.hpp"
@@ -20,39 +21,10 @@ namespace schema = sweet::schema;
 
 namespace schema_json_schema_test {
 
-struct Item {
-    std::string name;
-    double price = 0;
-};
-enum class Color { red, green, blue };
-struct CreateUser {
-    std::string name;
-    int age = 0;
-    std::optional<std::string> email;
-    std::vector<Item> items;
-    Color color = Color::red;
-    std::map<std::string, std::string> tags;
-};
-
-constexpr auto sweet_schema(schema::of<Item>) {
-    using namespace sweet::schema;
-    return object("Item", field("name", &Item::name, min_length(1)), field("price", &Item::price, gt(0)));
-}
-constexpr auto sweet_enum(schema::of<Color>) {
-    return schema::enumeration(std::pair{Color::red, "red"}, std::pair{Color::green, "green"},
-                               std::pair{Color::blue, "blue"})
-        .description("A primary color");
-}
-constexpr auto sweet_schema(schema::of<CreateUser>) {
-    using namespace sweet::schema;
-    return object("CreateUser",
-                  field("name", &CreateUser::name, min_length(1), max_length(50), description("Display name")),
-                  field("age", &CreateUser::age, ge(0), le(150)), field("email", &CreateUser::email, format_email),
-                  field("items", &CreateUser::items, max_items(100)), field("color", &CreateUser::color, defaulted),
-                  field("tags", &CreateUser::tags))
-        .forbid_unknown()
-        .description("A new user");
-}
+// The shared sample types (tests/support/sample_user.hpp).
+using sweet_samples::Color;
+using sweet_samples::CreateUser;
+using sweet_samples::Item;
 
 struct Numbers {
     std::int8_t i8;

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <string_view>
 
+#include "sweet/http/http_date.hpp"
+
 namespace sweet::http {
 
 /// Caches "Sun, 06 Nov 1994 08:49:37 GMT" for the current second. One per worker, no locks.
@@ -16,17 +18,15 @@ public:
         ::clock_gettime(CLOCK_REALTIME_COARSE, &ts);
         if (ts.tv_sec != second_) {
             second_ = ts.tv_sec;
-            std::tm tm{};
-            ::gmtime_r(&ts.tv_sec, &tm);
-            length_ = std::strftime(text_, sizeof text_, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+            // Not strftime: its day and month names follow the C locale, which a program may change.
+            if (auto date = format_http_date(static_cast<std::int64_t>(ts.tv_sec))) text_ = *date;
         }
-        return {text_, length_};
+        return text_.view();
     }
 
 private:
     std::time_t second_ = -1;
-    std::size_t length_ = 0;
-    char text_[40] = {};
+    HttpDate text_{};
 };
 
 }  // namespace sweet::http

@@ -14,11 +14,11 @@
 /// @endcode
 
 #include <cstddef>
-#include <iterator>
 #include <optional>
 #include <span>
 #include <string_view>
 
+#include "sweet/http/pair_list.hpp"
 #include "sweet/http/simd_scan.hpp"
 
 namespace sweet::http {
@@ -98,72 +98,24 @@ struct QueryParam {
     bool has_value = false;   ///< the pair had a '=' ("a=" has one, "a" has not)
 };
 
-/// The pairs of a query string ("a=1&b=2", without the '?'), in order, as raw views. Pairs are
-/// separated by '&'; empty pairs ("a=1&&b=2", a trailing '&') are skipped; a pair without '='
-/// has an empty value. Nothing is decoded (use `percent_decode(..., true)` on keys and values).
-class QueryParams {
-public:
-    /// Iterates the query `query` (which the views returned by the iterator point into).
-    constexpr explicit QueryParams(std::string_view query) noexcept : query_(query) {}
-
-    /// Forward iterator over the pairs.
-    class iterator {
-    public:
-        using iterator_category = std::forward_iterator_tag;
-        using value_type = QueryParam;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const QueryParam*;
-        using reference = const QueryParam&;
-
-        constexpr iterator() noexcept = default;
-        constexpr reference operator*() const noexcept { return param_; }
-        constexpr pointer operator->() const noexcept { return &param_; }
-        constexpr iterator& operator++() noexcept {
-            load(next_);
-            return *this;
-        }
-        constexpr iterator operator++(int) noexcept {
-            iterator old = *this;
-            ++*this;
-            return old;
-        }
-        /// Iterators over the same query are equal when at the same pair.
-        friend constexpr bool operator==(const iterator& a, const iterator& b) noexcept { return a.pos_ == b.pos_; }
-
-    private:
-        friend class QueryParams;
-        constexpr iterator(std::string_view query, std::size_t from) noexcept : query_(query) { load(from); }
-
-        // Positions the iterator on the first non-empty pair at or after `from`.
-        constexpr void load(std::size_t from) noexcept {
-            while (from < query_.size() && query_[from] == '&') ++from;
-            pos_ = from;
-            if (from >= query_.size()) {
-                pos_ = next_ = query_.size();
-                param_ = {};
-                return;
-            }
-            std::size_t amp = query_.find('&', from);
-            if (amp == std::string_view::npos) amp = query_.size();
-            const std::string_view pair = query_.substr(from, amp - from);
-            const std::size_t eq = pair.find('=');
-            if (eq == std::string_view::npos) param_ = QueryParam{pair, {}, false};
-            else param_ = QueryParam{pair.substr(0, eq), pair.substr(eq + 1), true};
-            next_ = amp;
-        }
-
-        std::string_view query_;
-        std::size_t pos_ = 0;   // offset of the current pair; query_.size() at the end
-        std::size_t next_ = 0;  // offset just past the current pair
-        QueryParam param_;
-    };
-
-    [[nodiscard]] constexpr iterator begin() const noexcept { return iterator(query_, 0); }
-    [[nodiscard]] constexpr iterator end() const noexcept { return iterator(query_, query_.size()); }
-
-private:
-    std::string_view query_;
+/// How a query string reads (see `QueryParams`).
+struct QuerySyntax {
+    using Pair = QueryParam;
+    static constexpr char separator = '&';
+    /// An empty piece is skipped; one without '=' has an empty value.
+    static constexpr std::optional<QueryParam> parse(std::string_view piece) noexcept {
+        if (piece.empty()) return std::nullopt;
+        const std::size_t eq = piece.find('=');
+        if (eq == std::string_view::npos) return QueryParam{piece, {}, false};
+        return QueryParam{piece.substr(0, eq), piece.substr(eq + 1), true};
+    }
 };
+
+/// The pairs of a query string ("a=1&b=2", without the '?'), in order, as raw views: `for (const
+/// QueryParam& p : QueryParams(query))`. Pairs are separated by '&'; empty pairs ("a=1&&b=2", a
+/// trailing '&') are skipped; a pair without '=' has an empty value. Nothing is decoded (use
+/// `percent_decode(..., true)` on keys and values).
+using QueryParams = PairList<QuerySyntax>;
 
 /// The raw (not decoded) value of the first pair of `query` whose key, percent-decoded with
 /// '+' as space, equals `key`; nullopt when there is none. A pair without '=' yields an empty
