@@ -178,17 +178,18 @@ int main(int argc, char** argv) {
         return sweet::Response::text(session ? fmt::format("session {}\n", *session) : "not logged in\n");
     });
 
-    // A multipart upload, with limits (an oversized part is a 413).
-    app.post<"/upload">([](sweet::Request& req) -> sweet::Result<sweet::Response> {
-        auto form = sweet::parse_multipart(req, {.max_file_bytes = 10 * 1024 * 1024});
-        if (!form) return form.error();
-        std::string out;
-        for (const auto& f : form->fields) out += fmt::format("field {} = {}\n", f.name, f.value);
-        for (const auto& f : form->files) out += fmt::format("file {} ({} bytes, {})\n", f.filename(), f.size(), f.content_type());
-        return sweet::Response::text(out);
-    });
+    // A multipart upload, parsed as it arrives (files go to disk, never into memory whole), with
+    // its own limits (an oversized part is a 413, sent before the rest is read).
+    app.post<"/upload">(
+        [](sweet::Request&, sweet::Upload upload) {
+            std::string out;
+            for (const auto& f : upload->fields) out += fmt::format("field {} = {}\n", f.name, f.value);
+            for (const auto& f : upload->files) out += fmt::format("file {} ({} bytes, {})\n", f.filename(), f.size(), f.content_type());
+            return sweet::Response::text(out);
+        },
+        sweet::RouteOptions{.summary = "Upload files", .upload = {.max_file_bytes = 100 * 1024 * 1024}});
 
-    // Static files (ETag, Range, no path traversal).
+    // Static files (ETag, Range, no path traversal; large files leave by sendfile).
     app.get<"/static/{path...}">(sweet::static_files(public_dir));
 
     // A streamed response: the worker's timers write one line per second; nothing blocks.

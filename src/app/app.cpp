@@ -79,6 +79,8 @@ Result<void> App::validate() {
     }
     wants_after_response_ = !hooks_.after_response.empty();
     for (const auto& endpoint : endpoints_) wants_after_response_ = wants_after_response_ || endpoint->has_after_response;
+    streams_bodies_ = false;
+    for (const auto& endpoint : endpoints_) streams_bodies_ = streams_bodies_ || endpoint->streams_body;
     hooks_.parse.unknown_fields = config_.forbid_unknown_fields ? schema::UnknownFields::forbid : schema::UnknownFields::ignore;
     hooks_.parse.max_depth = config_.json_max_depth;
     hooks_.parse.max_errors = config_.max_validation_errors;
@@ -193,6 +195,16 @@ Response App::run_chain(Request& req, Endpoint*& matched) {
         return render_error_for(req, result.error(), matched);
     }
     return answer_unmatched(req, m);
+}
+
+std::unique_ptr<http::BodySink> App::stream_body(Request& req) {
+    // Only routes registered on the app take sweet::Upload (route tables never overlap them).
+    if (req.method() == http::Method::other) return nullptr;
+    std::string_view params[routing::kMaxParams];
+    const routing::MatchResult m = router_.match(req.method(), req.path(), params);
+    if (m.kind != routing::MatchResult::Kind::found) return nullptr;
+    Endpoint& endpoint = *endpoints_[m.route];
+    return endpoint.streams_body ? endpoint.body_sink(req) : nullptr;
 }
 
 void App::finish_response(Request& req, Response& res, Endpoint* endpoint) {

@@ -131,7 +131,7 @@ void write_operation(json::Writer& w, const OperationDoc& op) {
         w.boolean(op.body_required);
         w.key("content");
         w.begin_object();
-        w.key("application/json");
+        w.key(op.body_media_type);
         w.begin_object();
         w.key("schema");
         w.raw(op.body_schema_json);

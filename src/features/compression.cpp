@@ -203,7 +203,8 @@ bool Compressor::compressible_type(std::string_view content_type) const noexcept
 }
 
 bool Compressor::apply(const Request& request, Response& response) const {
-    if (response.is_stream() || !status_allows_compression(response.status())) return false;
+    // Streams and file bodies are never in memory as a whole, so they leave as they are.
+    if (response.is_stream() || response.has_file_body() || !status_allows_compression(response.status())) return false;
     const std::string& body = response.body();
     if (body.size() < options_.min_size || (options_.max_size != 0 && body.size() > options_.max_size)) return false;
     if (const std::string* encoding = response.header("Content-Encoding")) {

@@ -21,6 +21,7 @@
 
 #include "sweet/core/ascii.hpp"
 #include "sweet/core/log.hpp"
+#include "sweet/core/unique_fd.hpp"
 #include "sweet/http/http_date.hpp"
 #include "sweet/http/mime_types.hpp"
 #include "sweet/http/parser.hpp"
@@ -65,24 +66,6 @@ struct StaticFilesState {
 namespace {
 
 using detail::StaticFilesState;
-
-/// Closes a descriptor when it goes out of scope.
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) noexcept : fd_(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() { reset(-1); }
-    [[nodiscard]] int get() const noexcept { return fd_; }
-    /// Closes the current descriptor and holds `fd` instead.
-    void reset(int fd) noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = fd;
-    }
-
-private:
-    int fd_;
-};
 
 Error not_found() { return Error::client(404, "no such file"); }
 
@@ -309,7 +292,7 @@ Result<Response> StaticFiles::operator()(Request& req, std::string_view path) co
     if (rel.size() > 1 && rel.back() == '/') rel.pop_back();
     int raw_fd = open_beneath(s, rel);
     if (raw_fd < 0) return open_error(-raw_fd, rel);
-    FileDescriptor fd(raw_fd);
+    UniqueFd fd(raw_fd);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return open_error(errno, rel);
 
@@ -393,16 +376,21 @@ Result<Response> StaticFiles::operator()(Request& req, std::string_view path) co
     }
     const std::uint64_t offset = answer == RangeAnswer::partial ? range.first : 0;
     const std::uint64_t length = answer == RangeAnswer::partial ? range.last - range.first + 1 : size;
-    if (length > o.max_file_bytes) {
-        return Error::internal(fmt::format("static files: \"{}\" needs {} bytes in memory, above max_file_bytes ({})", rel,
-                                           length, o.max_file_bytes));
+    const int status = answer == RangeAnswer::partial ? 206 : 200;
+    std::string content_type(http::content_type_for_path(rel, o.default_content_type));
+    Response r;
+    // HEAD takes a file body too: it gives the Content-Length, and the connection never reads it.
+    if (length > 0 && (length >= o.sendfile_min_bytes || req.method() == http::Method::head)) {
+        r = Response::file(http::FileBody{std::move(fd), offset, length}, std::move(content_type), status);
+    } else {
+        if (length > o.max_file_bytes) {
+            return Error::internal(fmt::format("static files: \"{}\" needs {} bytes in memory, above max_file_bytes ({})",
+                                               rel, length, o.max_file_bytes));
+        }
+        Result<std::string> body = read_range(fd.get(), offset, length, rel);
+        if (!body) return std::move(body).error();
+        r = Response::text(std::move(body).value(), status).set_content_type(std::move(content_type));
     }
-    Result<std::string> body = read_range(fd.get(), offset, length, rel);
-    if (!body) return std::move(body).error();
-
-    Response r(answer == RangeAnswer::partial ? 206 : 200);
-    r.set_content_type(std::string(http::content_type_for_path(rel, o.default_content_type)));
-    r.set_body(std::move(body).value());
     r.set_header("Accept-Ranges", "bytes");
     if (answer == RangeAnswer::partial) {
         r.set_header("Content-Range", fmt::format("bytes {}-{}/{}", range.first, range.last, size));

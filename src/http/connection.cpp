@@ -7,6 +7,7 @@
 ///  4. `write_response` appends the answer to `out_`; pipelined requests read in the same batch
 ///     append theirs behind it, in order.
 ///  5. `flush` hands everything queued to the reactor in one send once the batch is processed.
+///     A file body follows its head with `Reactor::send_file` (sendfile: page cache to socket).
 /// Bytes that do not yet form a full request are copied into `in_`; an idle connection holds
 /// no buffer at all.
 
@@ -69,7 +70,7 @@ void HttpConnection::set_deadline(std::chrono::milliseconds d) { deadline_ = ser
 
 void HttpConnection::on_data(std::string_view data) {
     if (state_ == State::lingering || state_ == State::closed || state_ == State::closing) return;  // discard
-    if (in_.empty() && state_ != State::streaming && !paused_) {
+    if (in_.empty() && !response_holds_input() && !paused_) {
         // Fast path: parse straight from the receive buffer; copy only an unfinished tail.
         const std::size_t used = process(data);
         keep_leftover(data, used);
@@ -77,7 +78,7 @@ void HttpConnection::on_data(std::string_view data) {
         server_.ensure_buffer(in_);
         in_.reserve(in_.size() + data.size() + kBodyPadding);  // a body parsed in place needs the slack
         in_.append(data);
-        if (state_ != State::streaming && !paused_) {
+        if (!response_holds_input() && !paused_) {
             const std::size_t used = process(in_);
             if (state_ == State::closing || state_ == State::lingering || state_ == State::closed) {
                 in_.clear();  // an error or a closing response ends reading: the rest is dropped
@@ -114,11 +115,17 @@ std::size_t HttpConnection::process(std::string_view buffer) {
             if (!handle_head(buffer, pos)) break;
         } else if (state_ == State::reading_body) {
             const std::size_t take = static_cast<std::size_t>(
-                std::min<std::uint64_t>(body_expected_ - body_.size(), buffer.size() - pos));
-            body_.append(buffer.substr(pos, take));
+                std::min<std::uint64_t>(body_expected_ - body_received_, buffer.size() - pos));
+            const std::string_view piece = buffer.substr(pos, take);
             pos += take;
+            body_received_ += take;
             set_deadline(server_.limits_.body_timeout);
-            if (body_.size() == body_expected_) finish_body_request();
+            if (sink_) {
+                if (!feed_body_sink(piece)) break;  // the sink stopped: the request was answered
+            } else {
+                body_.append(piece);
+            }
+            if (body_received_ == body_expected_) finish_body_request();
         } else if (state_ == State::reading_chunked) {
             const ChunkedDecoder::Step step = chunked_.feed(buffer.substr(pos), body_);
             pos += step.consumed;
@@ -127,13 +134,18 @@ std::size_t HttpConnection::process(std::string_view buffer) {
                 respond_error(step.status, step.reason);
                 break;
             }
+            if (sink_ && !body_.empty()) {
+                const bool more = feed_body_sink(body_);
+                body_.clear();  // a streamed body never collects: at most one read's worth at a time
+                if (!more) break;
+            }
             if (step.done) {
                 finish_body_request();
             } else if (step.consumed == 0) {
                 break;
             }
         } else {
-            break;  // streaming, closing, lingering: the rest waits (or is dropped)
+            break;  // streaming, sending a file, closing, lingering: the rest waits (or is dropped)
         }
     }
     processing_ = false;
@@ -189,6 +201,8 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
         dispatch(head, {});
         return state_ == State::reading_head;
     }
+    // A handler may take the body as it arrives (uploads): it is asked before any is read.
+    if (server_.streams_bodies_ && ask_for_body_sink(head)) return stream_head_body(head, rest, head_size, pos);
     if (head.framing == BodyFraming::content_length) {
         if (head.content_length > server_.limits_.max_body_bytes) {
             respond_error(413, "request body too large");  // answered before reading the body
@@ -204,6 +218,7 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
         // The body spans reads: keep the head (re-parsed when the body is complete) and collect.
         head_copy_.assign(rest.substr(0, head_size));
         body_expected_ = head.content_length;
+        body_received_ = 0;
         body_.clear();
         // Grow with the data rather than trusting the header: a head alone must not pin memory.
         body_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(head.content_length, 64 * 1024)) + kBodyPadding);
@@ -216,7 +231,7 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
     // Chunked.
     head_copy_.assign(rest.substr(0, head_size));
     body_.clear();
-    chunked_.reset();
+    chunked_.reset(server_.limits_.max_body_bytes);
     if (head.expect_continue && rest.size() == head_size) out_.append(kContinue);
     state_ = State::reading_chunked;
     pos += head_size;
@@ -224,7 +239,9 @@ bool HttpConnection::handle_head(std::string_view buffer, std::size_t& pos) {
     return true;
 }
 
-void HttpConnection::finish_body_request() {
+// `complete` is false when a body sink stopped the body early: the rest is never read, so the
+// connection closes after the response.
+void HttpConnection::finish_body_request(bool complete) {
     // Re-parse the saved head: its views must point at bytes we own, not at a recycled buffer.
     RequestHead& head = server_.head_;
     const ParseOutcome outcome = parse_request_head(head_copy_, head, server_.headers_.data(), server_.limits_.parser);
@@ -233,12 +250,76 @@ void HttpConnection::finish_body_request() {
         respond_error(400, "bad request");
         return;
     }
-    if (body_.capacity() < body_.size() + kBodyPadding) body_.reserve(body_.size() + kBodyPadding);
-    dispatch(head, body_);
+    if (!complete) close_after_response_ = true;
+    if (sink_) {
+        if (complete) sink_->on_body_end();
+        dispatch(head, {});
+    } else {
+        if (body_.capacity() < body_.size() + kBodyPadding) body_.reserve(body_.size() + kBodyPadding);
+        dispatch(head, body_);
+    }
     head_copy_.clear();
     body_.clear();
     if (body_.capacity() > 64 * 1024) std::string().swap(body_);  // do not pin a big body's memory
     if (head_copy_.capacity() > 4096) std::string().swap(head_copy_);
+}
+
+// ---- streamed bodies ----------------------------------------------------------------------
+
+// Asks the handler whether it takes this request's body as it arrives; true when it does.
+bool HttpConnection::ask_for_body_sink(const RequestHead& head) {
+    Request request(head, {}, server_.arena_, server_.reactor_);
+    request.set_client_ip(peer_ip_);
+    if (!request.decode_path()) return false;  // dispatch answers the bad path
+    try {
+        sink_ = server_.handler_.stream_body(request);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "sweet: exception while opening a request body stream: {}\n", e.what());
+        sink_.reset();
+    } catch (...) {
+        fmt::print(stderr, "sweet: non-standard exception while opening a request body stream\n");
+        sink_.reset();
+    }
+    server_.arena_.reset();  // nothing of that request outlives the question
+    return sink_ != nullptr;
+}
+
+// Starts streaming the body of the request whose head is rest[0, head_size) to sink_, feeding
+// what already arrived. Returns what handle_head returns: true while input should be processed.
+bool HttpConnection::stream_head_body(const RequestHead& head, std::string_view rest, std::size_t head_size,
+                                      std::size_t& pos) {
+    if (!sink_->accepting()) {
+        // Refused before reading (wrong type, too large): answer now, never read the body.
+        pos += head_size;
+        close_after_response_ = true;
+        dispatch(head, {});
+        return false;
+    }
+    head_copy_.assign(rest.substr(0, head_size));
+    body_.clear();
+    pos += head_size;
+    set_deadline(server_.limits_.body_timeout);
+    if (head.framing == BodyFraming::chunked) {
+        chunked_.reset(UINT64_MAX);  // the sink enforces its own limits
+        state_ = State::reading_chunked;
+    } else {
+        body_expected_ = head.content_length;
+        body_received_ = 0;
+        state_ = State::reading_body;
+        if (body_expected_ == 0) {
+            finish_body_request();
+            return state_ == State::reading_head;
+        }
+    }
+    if (head.expect_continue && rest.size() == head_size) out_.append(kContinue);
+    return true;  // process() feeds the body from here on
+}
+
+// Gives body bytes to the sink; false (after answering the request) when it stopped accepting.
+bool HttpConnection::feed_body_sink(std::string_view data) {
+    if (data.empty() || sink_->on_body_data(data)) return true;
+    finish_body_request(false);
+    return false;
 }
 
 // ---- handling -----------------------------------------------------------------------------
@@ -247,6 +328,7 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
     HttpServer& s = server_;
     Request request(head, body, s.arena_, s.reactor_);
     request.set_client_ip(peer_ip_);
+    request.set_body_sink(sink_.get());
     if (s.timed_) request.set_start_time(started_);
     s.stats_.requests.fetch_add(1, std::memory_order_relaxed);
     Response response;
@@ -272,16 +354,28 @@ void HttpConnection::dispatch(const RequestHead& head, std::string_view body) {
     Response::StreamStart start;
     const std::size_t queued_before = out_.size();
     const BodyMode mode = write_response(response, ctx, out_);
+    // A file body follows the head, unless there is no body to send (HEAD, 204, 304).
+    const bool sends_file = response.has_file_body() && mode == BodyMode::length && !ctx.head_request &&
+                            !status_forbids_body(response.status()) && response.file_body().length > 0;
     if (s.timed_) {
-        const ResponseInfo info{out_.size() - queued_before, std::chrono::steady_clock::now() - started_};
+        const std::size_t file_bytes = sends_file ? static_cast<std::size_t>(response.file_body().length) : 0;
+        const ResponseInfo info{out_.size() - queued_before + file_bytes, std::chrono::steady_clock::now() - started_};
         try {
             s.handler_.after_response(request, response, info);
         } catch (...) {
             fmt::print(stderr, "sweet: exception in an after_response hook (ignored)\n");
         }
     }
+    sink_.reset();  // the handler has taken what it wanted from the streamed body
     if (response.is_stream() && !ctx.head_request) start = response.take_stream_start();
+    if (sends_file) file_ = response.take_file_body();
     s.arena_.reset();  // request memory released in O(1)
+    if (file_) {
+        // Later requests wait until the file is out (their answers must follow it).
+        close_after_response_ = close_after_response_ || !keep_alive;
+        state_ = State::sending_file;
+        return;
+    }
     if (start) {
         stream_chunked_ = mode == BodyMode::chunked;
         close_after_response_ = close_after_response_ || !keep_alive || mode == BodyMode::until_close;
@@ -316,6 +410,7 @@ ResponseContext HttpConnection::response_context(bool keep_alive, int version_mi
 
 void HttpConnection::respond_error(int status, std::string_view reason) {
     // Framing errors leave the stream in an unknown state: answer, then close.
+    sink_.reset();  // a streamed body ends here too
     server_.ensure_buffer(out_);
     Response r = Response::text(fmt::format("{}: {}\n", reason_phrase(status), reason), status);
     write_response(r, response_context(false, 1), out_);
@@ -335,7 +430,11 @@ void HttpConnection::flush() {
     }
     if (sending_) return;
     if (out_.empty()) {
-        if (state_ == State::closing) after_output_drained();
+        if (state_ == State::sending_file) {
+            start_file_body();  // its head (and everything before it) is out
+        } else if (state_ == State::closing) {
+            after_output_drained();
+        }
         return;
     }
     std::swap(out_, sending_buf_);
@@ -347,7 +446,8 @@ void HttpConnection::flush() {
 void HttpConnection::on_sent() {
     sending_ = false;
     sending_buf_.clear();
-    if (!out_.empty()) {
+    if (file_sending_) finish_file_body();
+    if (!out_.empty() || state_ == State::sending_file) {
         flush();
         return;
     }
@@ -400,6 +500,25 @@ void HttpConnection::resume_input() {
         server_.give_buffer(pending);
     }
     flush();
+}
+
+bool HttpConnection::response_holds_input() const noexcept {
+    return state_ == State::streaming || state_ == State::sending_file;
+}
+
+// ---- file bodies --------------------------------------------------------------------------
+
+void HttpConnection::start_file_body() {
+    file_sending_ = true;
+    sending_ = true;
+    set_deadline(server_.limits_.send_timeout);
+    server_.reactor_.send_file(*this, file_.fd.get(), file_.offset, static_cast<std::size_t>(file_.length));
+}
+
+void HttpConnection::finish_file_body() {
+    file_sending_ = false;
+    file_ = {};  // closes the file
+    state_ = close_after_response_ ? State::closing : State::reading_head;
 }
 
 // ---- streams ------------------------------------------------------------------------------
@@ -535,6 +654,9 @@ void HttpConnection::on_closed() {
     server_.give_buffer(sending_buf_);
     std::string().swap(head_copy_);
     std::string().swap(body_);
+    file_ = {};  // the reactor is done with it: on_closed follows every operation's end
+    sink_.reset();  // an upload cut short: the sink discards what it had (temporary files)
+    file_sending_ = false;
     stream_close_callbacks_.clear();
     deadline_ = {};
     server_.release(*this);

@@ -3,9 +3,11 @@
 /// Private: one HTTP/1.1 connection's state machine (see connection.cpp for the walk-through).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "sweet/http/body_sink.hpp"
 #include "sweet/http/chunked_decoder.hpp"
 #include "sweet/http/parser.hpp"
 #include "sweet/http/response.hpp"
@@ -53,6 +55,7 @@ private:
         reading_body,     // Content-Length body spans several reads
         reading_chunked,  // chunked body in progress
         streaming,        // a streamed response is open; input waits
+        sending_file,     // a file body is queued or being sent; input waits
         closing,          // last response queued; close once it is sent
         lingering,        // write side shut; discarding input until the client closes
         closed,
@@ -61,13 +64,19 @@ private:
     std::size_t process(std::string_view buffer);
     bool handle_head(std::string_view buffer, std::size_t& pos);
     void dispatch(const RequestHead& head, std::string_view body);
-    void finish_body_request();
+    void finish_body_request(bool complete = true);
+    bool ask_for_body_sink(const RequestHead& head);
+    bool stream_head_body(const RequestHead& head, std::string_view rest, std::size_t head_size, std::size_t& pos);
+    bool feed_body_sink(std::string_view data);
     void respond_error(int status, std::string_view reason);
     void flush();
     void after_output_drained();
     void keep_leftover(std::string_view buffer, std::size_t pos);
     void resume_input();
     void end_stream_state();
+    void start_file_body();
+    void finish_file_body();
+    [[nodiscard]] bool response_holds_input() const noexcept;
     void set_deadline(std::chrono::milliseconds d);
     ResponseContext response_context(bool keep_alive, int version_minor);
     void fire_stream_close();
@@ -82,9 +91,11 @@ private:
     bool stream_chunked_ = true;
     std::uint64_t stream_token_ = 0;
     std::uint64_t body_expected_ = 0;
+    std::uint64_t body_received_ = 0;   // of a Content-Length body that spans reads
     std::size_t head_scan_from_ = 0;
     std::size_t early_parse_size_ = 0;
-    std::size_t send_left_at_check_ = 0;  // unsent bytes at the last timeout sweep (progress check)  // buffer size at the last parse of an unfinished head
+    bool file_sending_ = false;  // the reactor is sending file_
+    std::size_t send_left_at_check_ = 0;  // unsent bytes at the last timeout sweep (progress check)
     Clock::time_point deadline_{};
     std::chrono::steady_clock::time_point started_{};  // when the current head was complete (if timed)
     char peer_ip_buf_[46] = {};                        // INET6_ADDRSTRLEN
@@ -94,6 +105,8 @@ private:
     std::string body_;       // that request's body so far
     std::string out_;        // responses being queued
     std::string sending_buf_;  // responses handed to the reactor
+    FileBody file_;            // the file body after the queued head (state sending_file)
+    std::unique_ptr<BodySink> sink_;  // takes the current request's body as it arrives, if the handler asked
     ChunkedDecoder chunked_;
     std::vector<UniqueFunction<void()>> stream_close_callbacks_;
 };

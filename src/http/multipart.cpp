@@ -515,6 +515,71 @@ private:
 
 }  // namespace
 
+struct MultipartBodySink::State {
+    MultipartLimits limits;
+    FormCollector collector{limits};
+    std::optional<MultipartParser> parser;
+    Error error;            // why the body was refused or stopped
+    bool failed = false;
+    bool ended = false;     // on_body_end was called
+    bool taken = false;
+};
+
+MultipartBodySink::MultipartBodySink(std::string_view content_type, std::optional<std::uint64_t> content_length,
+                                     MultipartLimits limits)
+    : state_(std::make_unique<State>()) {
+    State& s = *state_;
+    s.limits = std::move(limits);
+    Result<std::string> boundary = MultipartParser::boundary_from_content_type(content_type);
+    if (!boundary) {
+        s.error = std::move(boundary).error();
+        s.failed = true;
+        return;
+    }
+    if (content_length && *content_length > s.limits.max_total_bytes) {
+        // Known from the head: refused before a byte of the body is read.
+        s.error = Error::client(413, "multipart body larger than " + std::to_string(s.limits.max_total_bytes) + " bytes");
+        s.failed = true;
+        return;
+    }
+    s.parser.emplace(*boundary, s.collector, s.limits);
+}
+
+MultipartBodySink::~MultipartBodySink() = default;
+
+bool MultipartBodySink::accepting() const noexcept { return !state_->failed; }
+
+bool MultipartBodySink::on_body_data(std::string_view data) {
+    State& s = *state_;
+    if (s.failed) return false;
+    if (Result<void> r = s.parser->feed(data); !r) {
+        s.error = std::move(r).error();
+        s.failed = true;
+        s.collector.form = {};  // spooled files of a refused upload go now, not with the request
+        return false;
+    }
+    return true;
+}
+
+void MultipartBodySink::on_body_end() {
+    State& s = *state_;
+    s.ended = true;
+    if (s.failed) return;
+    if (Result<void> r = s.parser->finish(); !r) {
+        s.error = std::move(r).error();
+        s.failed = true;
+    }
+}
+
+Result<MultipartForm> MultipartBodySink::take_form() {
+    State& s = *state_;
+    if (s.failed) return s.error;
+    if (s.taken) return Error::internal("MultipartBodySink::take_form called twice");
+    if (!s.ended) return Error::client(400, "the multipart body is incomplete");
+    s.taken = true;
+    return std::move(s.collector.form);
+}
+
 Result<MultipartForm> parse_multipart(std::string_view content_type, std::string_view body, const MultipartLimits& limits) {
     Result<std::string> boundary = MultipartParser::boundary_from_content_type(content_type);
     if (!boundary) return std::move(boundary).error();

@@ -41,6 +41,7 @@ HttpServer::HttpServer(net::Reactor& reactor, RequestHandler& handler, ServerLim
       limits_(std::move(limits)),
       headers_(limits_.parser.max_headers),
       timed_(handler.wants_after_response()),
+      streams_bodies_(handler.streams_bodies()),
       stats_ptr_(std::make_shared<WorkerStats>()),
       stats_(*stats_ptr_) {
     stats_.worker = worker;

@@ -102,12 +102,17 @@ public:
 
     void send(Connection& conn, const char* data, std::size_t size) override {
         if (conn.io.flags & kClosing) return;
-        conn.io.send_data = data;
-        conn.io.send_left = size;
+        conn.io.start_buffer_send(data, size);
         conn.io.flags |= kSending;
         write_some(conn);
     }
 
+    void send_file(Connection& conn, int file_fd, std::uint64_t offset, std::size_t size) override {
+        if (conn.io.flags & kClosing) return;
+        conn.io.start_file_send(file_fd, offset, size);
+        conn.io.flags |= kSending;
+        write_some(conn);
+    }
     void pause_receive(Connection& conn) override { conn.io.flags |= kPaused; }
 
     void resume_receive(Connection& conn) override {
@@ -271,6 +276,15 @@ private:
     }
 
     void write_some(Connection& conn) {
+        if (conn.io.file_fd >= 0) {
+            const FileSendProgress progress = send_file_some(conn, stats_.send_calls);
+            if (progress == FileSendProgress::would_block) return;  // EPOLLOUT will resume
+            if (progress == FileSendProgress::failed) {
+                close(conn);
+                return;
+            }
+            conn.io.file_fd = -1;
+        }
         while (conn.io.send_left > 0) {
             ++stats_.send_calls;
             const ssize_t n = ::send(conn.io.fd, conn.io.send_data, conn.io.send_left, MSG_NOSIGNAL);

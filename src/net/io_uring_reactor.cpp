@@ -35,6 +35,7 @@ enum : std::uint64_t {
     kTagAccept = 3,
     kTagWatch = 4,
     kTagWake = 5,
+    kTagFileReady = 6,  // the socket of a file send is writable again
     kTagMask = 7,
 };
 
@@ -127,11 +128,21 @@ public:
 
     void send(Connection& conn, const char* data, std::size_t size) override {
         if (conn.io.flags & kClosing) return;
-        conn.io.send_data = data;
-        conn.io.send_left = size;
+        conn.io.start_buffer_send(data, size);
         conn.io.flags |= kSending;
         ++conn.io.pending;
         submit_send(conn);
+    }
+
+    void send_file(Connection& conn, int file_fd, std::uint64_t offset, std::size_t size) override {
+        if (conn.io.flags & kClosing) return;
+        conn.io.start_file_send(file_fd, offset, size);
+        conn.io.flags |= kSending;
+        ++conn.io.pending;
+        // Start from a writability poll rather than sending here: on_sent must never run inside
+        // send_file (the protocol layer is still on the stack), and a socket with room completes
+        // the poll in the next batch at once.
+        arm_file_poll(conn);
     }
 
     void pause_receive(Connection& conn) override {
@@ -340,6 +351,12 @@ private:
         io_uring_sqe_set_data64(sqe, reinterpret_cast<std::uint64_t>(&conn) | kTagSend);
     }
 
+    void arm_file_poll(Connection& conn) {
+        io_uring_sqe* sqe = get_sqe();
+        io_uring_prep_poll_add(sqe, conn.io.fd, POLLOUT);
+        io_uring_sqe_set_data64(sqe, reinterpret_cast<std::uint64_t>(&conn) | kTagFileReady);
+    }
+
     void arm_watch(Watch& w) {
         io_uring_sqe* sqe = get_sqe();
         io_uring_prep_poll_add(sqe, w.fd, poll_mask(w.events));
@@ -373,6 +390,7 @@ private:
             case kTagSend: on_send(*static_cast<Connection*>(ptr), cqe.res); break;
             case kTagAccept: on_accept_cqe(*static_cast<ListenerEntry*>(ptr), cqe); break;
             case kTagWatch: on_watch(*static_cast<Watch*>(ptr), cqe.res); break;
+            case kTagFileReady: on_file_ready(*static_cast<Connection*>(ptr), cqe.res); break;
             case kTagWake:
                 on_wakeup();
                 arm_wake();
@@ -426,6 +444,27 @@ private:
         }
         --conn.io.pending;
         conn.io.flags &= ~kSending;
+        if (res < 0 && res != -ECANCELED) {
+            close(conn);
+        } else if (!(conn.io.flags & kClosing)) {
+            conn.on_sent();
+        }
+        maybe_finish(conn);
+    }
+
+    // The socket of a file send has room (or failed): send what fits, then poll again or finish.
+    void on_file_ready(Connection& conn, int res) {
+        if (res >= 0 && !(conn.io.flags & kClosing)) {
+            const FileSendProgress progress = send_file_some(conn, stats_.send_calls);
+            if (progress == FileSendProgress::would_block) {
+                arm_file_poll(conn);  // same pending operation
+                return;
+            }
+            if (progress == FileSendProgress::failed) res = -EPIPE;
+        }
+        --conn.io.pending;
+        conn.io.flags &= ~kSending;
+        conn.io.file_fd = -1;
         if (res < 0 && res != -ECANCELED) {
             close(conn);
         } else if (!(conn.io.flags & kClosing)) {

@@ -1,12 +1,17 @@
 // The server tests/e2e/test_files_forms.py drives: static files, urlencoded and multipart forms,
 // cookies. Flags of its own (the rest go to tests/support/cli.hpp):
-//   --root DIR          directory served under /static/ and /strict/   (required)
+//   --root DIR          directory served under /static/, /strict/ and /inmemory/ (required);
+//                       /inmemory/ never uses sendfile, so every file is read into memory
 //   --max-file N        MultipartLimits::max_file_bytes               (default 1 MiB)
 //   --max-field N       MultipartLimits::max_field_bytes              (default 64 KiB)
 //   --max-parts N       MultipartLimits::max_parts                    (default 16)
 //   --memory-file N     MultipartLimits::max_memory_file_bytes        (default 64 KiB)
-//   --static-max N      StaticFileOptions::max_file_bytes             (default 64 MiB)
+//   --static-max N      StaticFileOptions::max_file_bytes of /static/ and /inmemory/ (default 64 MiB)
+//   --stream-max-file N max_file_bytes of /stream-upload (sweet::Upload; default 512 MiB); its
+//                       other limits are the --max-* ones, its total N + 1 MiB
 // It starts on a free port by default and prints "listening on http://HOST:PORT" on stderr.
+
+#include <unistd.h>
 
 #include <sweet/features/static_files.hpp>
 #include <sweet/http/cookies.hpp>
@@ -52,11 +57,51 @@ std::string pairs_json(const Fields& fields) {
     return out;
 }
 
+/// FNV-1a of an uploaded file, read in pieces (a spooled file may be larger than memory should hold).
+sweet::Result<std::uint64_t> file_fnv1a(const sweet::http::UploadedFile& f) {
+    if (f.in_memory()) return fnv1a(f.memory());
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    std::string buf(64 * 1024, '\0');
+    for (std::uint64_t offset = 0; offset < f.size();) {
+        const ssize_t n = ::pread(f.fd(), buf.data(), buf.size(), static_cast<off_t>(offset));
+        if (n <= 0) return sweet::Error::internal("reading an uploaded file back failed");
+        for (ssize_t i = 0; i < n; ++i) {
+            h ^= static_cast<unsigned char>(buf[static_cast<std::size_t>(i)]);
+            h *= 0x100000001b3ULL;
+        }
+        offset += static_cast<std::uint64_t>(n);
+    }
+    return h;
+}
+
+/// `{"fields":[[name,value]...],"files":[{field, filename, content_type, size, in_memory, fnv1a}...]}`
+sweet::Result<sweet::Response> describe_form(const sweet::http::MultipartForm& form) {
+    std::vector<std::pair<std::string_view, std::string_view>> fields;
+    for (const auto& f : form.fields) fields.emplace_back(f.name, f.value);
+    std::string out = "{\"fields\":" + pairs_json(fields) + ",\"files\":[";
+    for (const sweet::http::UploadedFile& f : form.files) {
+        auto hash = file_fnv1a(f);
+        if (!hash) return hash.error();
+        if (out.back() != '[') out.push_back(',');
+        out += "{\"field\":";
+        append_string(out, f.field_name());
+        out += ",\"filename\":";
+        append_string(out, f.filename());
+        out += ",\"content_type\":";
+        append_string(out, f.content_type());
+        out += fmt::format(",\"size\":{},\"in_memory\":{},\"fnv1a\":\"{:016x}\"}}", f.size(), f.in_memory() ? "true" : "false",
+                           *hash);
+    }
+    out += "]}";
+    return sweet::Response::json_text(std::move(out));
+}
+
 struct Flags {
     std::string root;
     sweet::http::MultipartLimits multipart{.max_parts = 16, .max_field_bytes = 64 * 1024, .max_file_bytes = 1024 * 1024,
                                            .max_memory_file_bytes = 64 * 1024};
     std::uint64_t static_max = 64 * 1024 * 1024;
+    std::uint64_t stream_max_file = 512 * 1024 * 1024;
     std::vector<char*> rest;  // argv for parse_cli
 };
 
@@ -73,6 +118,7 @@ Flags read_flags(int argc, char** argv) {
         else if (flag == "--max-parts" && has_value) f.multipart.max_parts = num(), ++i;
         else if (flag == "--memory-file" && has_value) f.multipart.max_memory_file_bytes = num(), ++i;
         else if (flag == "--static-max" && has_value) f.static_max = num(), ++i;
+        else if (flag == "--stream-max-file" && has_value) f.stream_max_file = num(), ++i;
         else f.rest.push_back(argv[i]);
     }
     return f;
@@ -84,7 +130,7 @@ int main(int argc, char** argv) {
     Flags flags = read_flags(argc, argv);
     if (flags.root.empty()) {
         fmt::print(stderr, "usage: files_server --root DIR [--max-file N] [--max-field N] [--max-parts N] "
-                           "[--memory-file N] [--static-max N] [server flags]\n");
+                           "[--memory-file N] [--static-max N] [--stream-max-file N] [server flags]\n");
         return 2;
     }
     auto files = sweet::StaticFiles::open(flags.root, {.cache_control = "public, max-age=60", .max_file_bytes = flags.static_max});
@@ -98,6 +144,8 @@ int main(int argc, char** argv) {
     app.get<"/">([](sweet::Request&) { return sweet::Response::text("files server"); });
     app.get<"/static/{path...}">(std::move(files).value());
     app.get<"/strict/{path...}">(sweet::static_files(flags.root, {.index_file = "", .follow_symlinks = false}));
+    app.get<"/inmemory/{path...}">(sweet::static_files(
+        flags.root, {.cache_control = "public, max-age=60", .sendfile_min_bytes = UINT64_MAX, .max_file_bytes = flags.static_max}));
 
     // urlencoded forms, from the body or the query string
     app.post<"/form">([](sweet::Request& req) -> sweet::Result<sweet::Response> {
@@ -111,29 +159,18 @@ int main(int argc, char** argv) {
         return sweet::Response::json_text(pairs_json(*form));
     });
 
-    // multipart uploads: what arrived, with a checksum of every file
+    // multipart uploads: what arrived, with a checksum of every file; the whole body in memory
+    // first (parse_multipart), or parsed as it arrives (sweet::Upload)
     app.post<"/upload">([limits = flags.multipart](sweet::Request& req) -> sweet::Result<sweet::Response> {
         auto form = sweet::parse_multipart(req, limits);
         if (!form) return form.error();
-        std::vector<std::pair<std::string_view, std::string_view>> fields;
-        for (const auto& f : form->fields) fields.emplace_back(f.name, f.value);
-        std::string out = "{\"fields\":" + pairs_json(fields) + ",\"files\":[";
-        for (const sweet::http::UploadedFile& f : form->files) {
-            auto contents = f.read_all();
-            if (!contents) return contents.error();
-            if (out.back() != '[') out.push_back(',');
-            out += "{\"field\":";
-            append_string(out, f.field_name());
-            out += ",\"filename\":";
-            append_string(out, f.filename());
-            out += ",\"content_type\":";
-            append_string(out, f.content_type());
-            out += fmt::format(",\"size\":{},\"in_memory\":{},\"fnv1a\":\"{:016x}\"}}", f.size(), f.in_memory() ? "true" : "false",
-                               fnv1a(*contents));
-        }
-        out += "]}";
-        return sweet::Response::json_text(std::move(out));
+        return describe_form(*form);
     });
+    sweet::http::MultipartLimits streamed = flags.multipart;
+    streamed.max_file_bytes = flags.stream_max_file;
+    streamed.max_total_bytes = flags.stream_max_file + 1024 * 1024;
+    app.post<"/stream-upload">([](sweet::Request&, sweet::Upload upload) { return describe_form(*upload); },
+                               sweet::RouteOptions{.upload = streamed});
 
     // cookies
     app.get<"/login">([](sweet::Request&) -> sweet::Result<sweet::Response> {

@@ -3,6 +3,9 @@
 
 #include <zlib.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <random>
 #include <stdexcept>
 
@@ -173,6 +176,18 @@ TEST_CASE("compression: what is left alone", "[features][compression]") {
         Response r = Response::text(text);
         r.set_header("Cache-Control", "public, No-Transform");
         CHECK_FALSE(c.apply(*gzip_ok, r));
+    }
+    SECTION("a file body (sent by sendfile, never in memory)") {
+        FILE* tmp = std::tmpfile();
+        REQUIRE(tmp != nullptr);
+        REQUIRE(std::fwrite(text.data(), 1, text.size(), tmp) == text.size());
+        std::fflush(tmp);
+        Response r = Response::file(sweet::http::FileBody{sweet::UniqueFd(::dup(::fileno(tmp))), 0, text.size()},
+                                    "text/plain; charset=utf-8");
+        std::fclose(tmp);
+        CHECK_FALSE(c.apply(*gzip_ok, r));
+        CHECK(r.has_file_body());
+        CHECK(value(r, "Content-Encoding") == "<absent>");
     }
     SECTION("a streamed response") {
         Response r = Response::stream([](sweet::ResponseStream) {});

@@ -92,6 +92,18 @@ int connect_to(std::uint16_t port) {
     return fd;
 }
 
+/// Runs `reactor` on this thread until the client `threads` have finished and it has closed
+/// `clients` connections (or two seconds have passed since the clients finished).
+void run_until_done(Reactor& reactor, std::vector<std::thread>& threads, const std::atomic<int>& closed, int clients) {
+    std::thread waiter([&] {
+        for (auto& t : threads) t.join();
+        for (int i = 0; i < 200 && closed.load() < clients; ++i) std::this_thread::sleep_for(10ms);
+        reactor.stop();
+    });
+    reactor.run();
+    waiter.join();
+}
+
 }  // namespace
 
 TEST_CASE("reactor runs timers and stops", "[reactor]") {
@@ -248,18 +260,132 @@ TEST_CASE("connections: accept, receive, large sends, peer close", "[reactor][tc
                 if (in == out) ok.fetch_add(1);
             });
         }
-        std::thread waiter([&] {
-            for (auto& t : threads) t.join();
-            // Give the reactor time to see every close, then stop it.
-            for (int i = 0; i < 200 && closed.load() < clients; ++i) std::this_thread::sleep_for(10ms);
-            reactor->stop();
-        });
-        reactor->run();
-        waiter.join();
+        run_until_done(*reactor, threads, closed, clients);
         REQUIRE(ok.load() == clients);
         REQUIRE(closed.load() == clients);
         REQUIRE(reactor->stats().accepted == clients);
     }
+}
+
+namespace {
+// On accept, sends [offset, offset + size) of `file_fd` with send_file, then closes. Counts
+// on_sent calls: a region the file cannot fill must close the connection without one.
+class FileSendConnection final : public sweet::net::Connection {
+public:
+    FileSendConnection(Reactor& r, int file_fd, std::uint64_t offset, std::size_t size, std::atomic<int>& sent,
+                       std::atomic<int>& closed)
+        : reactor_(r), file_fd_(file_fd), offset_(offset), size_(size), sent_(sent), closed_(closed) {}
+    void start() {
+        // A small send buffer (autotuning would otherwise queue megabytes at once): the file
+        // must leave in many sendfile calls, with waits for room between them.
+        const int small = 64 * 1024;
+        ::setsockopt(fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+        reactor_.send_file(*this, file_fd_, offset_, size_);
+    }
+    void on_data(std::string_view) override {}
+    void on_peer_closed() override {}
+    void on_sent() override {
+        sent_.fetch_add(1);
+        reactor_.close(*this);
+    }
+    void on_closed() override {
+        closed_.fetch_add(1);
+        delete this;
+    }
+
+private:
+    Reactor& reactor_;
+    int file_fd_;
+    std::uint64_t offset_;
+    std::size_t size_;
+    std::atomic<int>& sent_;
+    std::atomic<int>& closed_;
+};
+
+class FileSendAcceptor final : public sweet::net::Acceptor {
+public:
+    FileSendAcceptor(Reactor& r, int file_fd, std::uint64_t offset, std::size_t size, std::atomic<int>& sent,
+                     std::atomic<int>& closed)
+        : reactor_(r), file_fd_(file_fd), offset_(offset), size_(size), sent_(sent), closed_(closed) {}
+    sweet::net::Connection* on_accept(int) override {
+        auto* conn = new FileSendConnection(reactor_, file_fd_, offset_, size_, sent_, closed_);
+        // Start once the reactor has registered the socket (add_connection follows on_accept).
+        reactor_.add_timer(0ms, [conn] { conn->start(); });
+        return conn;
+    }
+
+private:
+    Reactor& reactor_;
+    int file_fd_;
+    std::uint64_t offset_;
+    std::size_t size_;
+    std::atomic<int>& sent_;
+    std::atomic<int>& closed_;
+};
+
+// Reads everything until EOF, slowly at first (so the socket fills and the send must wait).
+std::string read_all_slowly(int s) {
+    std::string in;
+    char buf[16384];
+    for (int round = 0;; ++round) {
+        if (round < 20) std::this_thread::sleep_for(5ms);
+        const auto n = ::recv(s, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        in.append(buf, static_cast<std::size_t>(n));
+    }
+    return in;
+}
+}  // namespace
+
+TEST_CASE("send_file writes a file region, waiting whenever the socket is full", "[reactor][tcp][sendfile]") {
+    // A temporary file of 3 MiB (more than socket buffers) with a position-dependent pattern.
+    char path[] = "/tmp/sweet-sendfile-XXXXXX";
+    const int file_fd = ::mkstemp(path);
+    REQUIRE(file_fd >= 0);
+    ::unlink(path);
+    std::string content(3 * 1024 * 1024, '\0');
+    for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 131 + i / 4096) & 0xff);
+    REQUIRE(::write(file_fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+
+    for (Backend backend : backends_under_test()) {
+        INFO("backend " << sweet::net::backend_name(backend));
+        for (const bool past_the_end : {false, true}) {
+            INFO((past_the_end ? "a region past the end of the file" : "a region inside the file"));
+            auto reactor = Reactor::create(backend);
+            auto fd = sweet::net::open_listener({"127.0.0.1", 0, 128, true});
+            REQUIRE(fd.ok());
+            const std::uint16_t port = sweet::net::bound_port(*fd);
+            const std::uint64_t offset = 12345;
+            const std::size_t size = past_the_end ? content.size() : content.size() - 20000;
+            std::atomic<int> sent{0}, closed{0};
+            FileSendAcceptor acceptor(*reactor, file_fd, offset, size, sent, closed);
+            reactor->listen(*fd, acceptor);
+
+            constexpr int clients = 3;
+            std::vector<std::string> received(clients);
+            std::vector<std::thread> threads;
+            for (int c = 0; c < clients; ++c) {
+                threads.emplace_back([&, c] {
+                    const int s = connect_to(port);
+                    if (s < 0) return;
+                    // A small receive window (not tiny: delayed ACKs would crawl): many partial sends.
+                    const int small = 64 * 1024;
+                    ::setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+                    received[static_cast<std::size_t>(c)] = read_all_slowly(s);
+                    ::close(s);
+                });
+            }
+            run_until_done(*reactor, threads, closed, clients);
+            REQUIRE(closed.load() == clients);
+            const std::string expected = content.substr(offset, past_the_end ? std::string::npos : size);
+            for (const std::string& in : received) REQUIRE(in == expected);
+            // A region the file cannot fill never reports success: the connection is cut instead.
+            REQUIRE(sent.load() == (past_the_end ? 0 : clients));
+            // The socket filled up: each file went out in several sendfile calls, with waits between.
+            REQUIRE(reactor->stats().send_calls > 2 * clients);
+        }
+    }
+    ::close(file_fd);
 }
 
 #ifdef SWEET_HAVE_HIREDIS

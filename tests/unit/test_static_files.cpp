@@ -424,6 +424,52 @@ TEST_CASE("StaticFiles: max_file_bytes", "[static_files]") {
     CHECK(status_of(call(files, "hello.txt")) == 200);
 }
 
+TEST_CASE("StaticFiles: files from sendfile_min_bytes up become file bodies", "[static_files][sendfile]") {
+    Tree tree;
+    StaticFiles files(tree.root, {.sendfile_min_bytes = 500, .max_file_bytes = 100});
+    Call call;
+    using H = std::vector<sweet::http::Header>;
+    // The file's bytes stay on disk: only the region to send is recorded (max_file_bytes, which
+    // bounds memory, does not apply).
+    auto whole = call(files, "data.bin");
+    REQUIRE(status_of(whole) == 200);
+    const Response& w = whole.value();
+    REQUIRE(w.has_file_body());
+    CHECK(w.file_body().offset == 0);
+    CHECK(w.file_body().length == 1000);
+    CHECK(w.body().empty());
+    CHECK(w.body_size() == 1000);
+    CHECK(w.content_type() == "application/octet-stream");
+    char first[4] = {};
+    REQUIRE(::pread(w.file_body().fd.get(), first, sizeof first, 0) == 4);
+    CHECK(std::string_view(first, 4) == pattern_bytes(1000).substr(0, 4));
+
+    auto part = call(files, "data.bin", H{{"Range", "bytes=100-899"}});
+    REQUIRE(status_of(part) == 206);
+    REQUIRE(part.value().has_file_body());
+    CHECK(part.value().file_body().offset == 100);
+    CHECK(part.value().file_body().length == 800);
+    CHECK(header_of(part, "Content-Range") == "bytes 100-899/1000");
+
+    // Below the threshold a range (or a small file) is read into memory.
+    auto small = call(files, "data.bin", H{{"Range", "bytes=0-99"}});
+    REQUIRE(status_of(small) == 206);
+    CHECK_FALSE(small.value().has_file_body());
+    CHECK(body_of(small) == pattern_bytes(1000).substr(0, 100));
+    // HEAD never reads: a file body gives the Content-Length, and is never sent.
+    auto head = call(files, "hello.txt", {}, sweet::http::Method::head);
+    REQUIRE(head.value().has_file_body());
+    CHECK(head.value().body_size() == 12);
+    // An empty file has nothing to send.
+    CHECK_FALSE(call(files, "empty.txt", {}, sweet::http::Method::head).value().has_file_body());
+
+    // sendfile_min_bytes = 0 sends every non-empty file by sendfile; the maximum never does.
+    StaticFiles always(tree.root, {.sendfile_min_bytes = 0});
+    CHECK(call(always, "hello.txt").value().has_file_body());
+    StaticFiles never(tree.root, {.sendfile_min_bytes = UINT64_MAX});
+    CHECK(body_of(call(never, "data.bin")) == pattern_bytes(1000));
+}
+
 TEST_CASE("StaticFiles: copies share the open root", "[static_files]") {
     Tree tree;
     std::optional<StaticFiles> original(StaticFiles(tree.root));

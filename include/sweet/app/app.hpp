@@ -165,6 +165,10 @@ public:
     Response handle(Request& request) override;
     /// http::RequestHandler: true when any after_response hook exists.
     [[nodiscard]] bool wants_after_response() const noexcept override { return wants_after_response_; }
+    /// http::RequestHandler: true when a route takes its body as it arrives (`sweet::Upload`).
+    [[nodiscard]] bool streams_bodies() const noexcept override { return streams_bodies_; }
+    /// http::RequestHandler: the body sink of the route `request` goes to, if it streams its body.
+    std::unique_ptr<http::BodySink> stream_body(Request& request) override;
     /// http::RequestHandler: runs the after_response hooks, inside-out.
     void after_response(Request& request, const Response& response, const ResponseInfo& info) override;
 
@@ -264,6 +268,7 @@ private:
     std::deque<di::Registry> registries_;  // groups' (stable addresses)
     ErrorHandler error_handler_;
     bool wants_after_response_ = false;
+    bool streams_bodies_ = false;  // a route takes a sweet::Upload
     bool builtin_routes_added_ = false;
     bool access_log_installed_ = false;
     std::string openapi_cache_;

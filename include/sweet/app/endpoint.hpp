@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -199,10 +200,17 @@ public:
     virtual std::string bind(const di::Registry& registry) = 0;
     /// Fills the route's OpenAPI operation (parameters, body, responses).
     virtual void describe(OperationDoc& doc, schema::Components& components) = 0;
+    /// The sink that takes the request's body as it arrives, for routes that stream their body
+    /// (`streams_body`); nullptr otherwise.
+    virtual std::unique_ptr<http::BodySink> body_sink(Request& req) {
+        static_cast<void>(req);
+        return nullptr;
+    }
 
     bool has_on_error = false;        ///< skip `on_error` when false
     bool has_on_response = false;     ///< skip `on_response` when false
     bool has_after_response = false;  ///< skip `after_response` when false
+    bool streams_body = false;        ///< takes its body as it arrives (a `sweet::Upload` parameter)
     const di::Registry* registry = nullptr;  ///< where its dependencies come from (app or group)
     RouteOptions options;                    ///< docs and per-route limits
     /// Documentation added at registration (`responds<T>`), applied by `describe`'s caller.
@@ -242,6 +250,10 @@ class RouteEndpoint final : public Endpoint {
     static constexpr bool kIsExtra = !kIsPath<I> && is_typed_param_v<std::remove_cvref_t<Param<I>>>;
     template <std::size_t I>
     static constexpr bool kIsDependency = !kIsPath<I> && !kIsExtra<I>;
+    /// A `sweet::Upload` parameter: the body is parsed as it arrives.
+    static constexpr bool kStreamsBody = []<std::size_t... I>(std::index_sequence<I...>) {
+        return (std::is_same_v<std::remove_cvref_t<Param<I>>, Upload> || ... || false);
+    }(std::make_index_sequence<kArgCount>{});
 
     /// Storage for parameter I while the request is validated: the converted value, or a
     /// pointer to the dependency.
@@ -276,6 +288,19 @@ public:
         has_on_error = Hooks<H...>::template count<HookPhase::on_error> > 0;
         has_on_response = Hooks<H...>::template count<HookPhase::on_response> > 0;
         has_after_response = Hooks<H...>::template count<HookPhase::after_response> > 0;
+        streams_body = kStreamsBody;
+    }
+
+    std::unique_ptr<http::BodySink> body_sink(Request& req) override {
+        if constexpr (kStreamsBody) {
+            std::optional<std::uint64_t> length;
+            if (req.head().framing == http::BodyFraming::content_length) length = req.head().content_length;
+            return std::make_unique<http::MultipartBodySink>(req.header("Content-Type").value_or(std::string_view{}), length,
+                                                             options.upload);
+        } else {
+            static_cast<void>(req);
+            return nullptr;
+        }
     }
 
     Result<Response> run(Request& req, AppHooks& app) override {

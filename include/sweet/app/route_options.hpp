@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "sweet/http/multipart.hpp"
 #include "sweet/json/writer.hpp"
 #include "sweet/routing/route_pattern.hpp"
 #include "sweet/schema/schema.hpp"
@@ -38,6 +39,7 @@ struct RouteOptions {
     bool deprecated = false;          ///< marked deprecated in the docs
     bool include_in_schema = true;    ///< false hides the route from /openapi.json
     std::uint64_t max_body_bytes = 0; ///< 0: the server's max_body_bytes; else a lower limit for this route (413)
+    http::MultipartLimits upload{};   ///< limits of a `sweet::Upload` body (which replace max_body_bytes for it)
     std::vector<ResponseDoc> responses{};  ///< documented responses (see `responds<T>`)
 };
 
@@ -74,7 +76,8 @@ struct OperationDoc {
     std::string path{};                     ///< OpenAPI form ("/users/{id}")
     RouteOptions options;                 ///< summary, tags, documented responses
     std::vector<ParameterDoc> parameters{}; ///< path, query and header parameters
-    std::string body_schema_json{};         ///< JSON body's schema ("" -> none)
+    std::string body_schema_json{};         ///< the body's schema ("" -> none)
+    std::string body_media_type = "application/json";  ///< the body's media type
     bool body_required = false;           ///< a Body<T> (not optional)
     bool validates = false;               ///< the route can answer 422
 };

@@ -23,6 +23,7 @@
 #include "sweet/app/route_options.hpp"
 #include "sweet/core/ascii.hpp"
 #include "sweet/core/result.hpp"
+#include "sweet/http/multipart.hpp"
 #include "sweet/http/percent.hpp"
 #include "sweet/http/request.hpp"
 #include "sweet/json/parse.hpp"
@@ -60,7 +61,22 @@ struct Query : detail::TypedValue<T> {};
 template <class T>
 struct Headers : detail::TypedValue<T> {};
 
-/// How the app fills typed parameter `P` (specialized below for Body, Query and Headers).
+/// A multipart/form-data body (HTML forms with file uploads), received as it arrives: the server
+/// hands the bytes to a parser while they come in, plain fields stay in memory, files go to
+/// temporary files beyond `RouteOptions::upload.max_memory_file_bytes`, so an upload never sits
+/// in memory as a whole. The route's `RouteOptions::upload` limits replace `max_body_bytes` and
+/// strike at the byte that breaks them (413, sent without reading the rest). `upload->field(...)`
+/// and `upload->file(...)` read the form (see sweet/http/multipart.hpp):
+///
+///     app.post<"/photos">([](sweet::Request&, sweet::Upload upload) -> sweet::Result<sweet::Response> {
+///         const sweet::http::UploadedFile* photo = upload->file("photo");
+///         if (photo == nullptr) return sweet::Error::client(422, "no photo");
+///         if (auto saved = photo->save_as("/srv/photos/" + new_name()); !saved) return saved.error();
+///         return sweet::Response::text("stored\n", 201);
+///     }, sweet::RouteOptions{.upload = {.max_file_bytes = 50 << 20}});
+struct Upload : detail::TypedValue<http::MultipartForm> {};
+
+/// How the app fills typed parameter `P` (specialized below for Body, Query, Headers, Upload).
 template <class P>
 struct TypedParam;
 
@@ -72,6 +88,8 @@ template <class T>
 inline constexpr bool is_typed_param_v<Query<T>> = true;
 template <class T>
 inline constexpr bool is_typed_param_v<Headers<T>> = true;
+template <>
+inline constexpr bool is_typed_param_v<Upload> = true;
 
 }  // namespace sweet
 
@@ -82,6 +100,8 @@ template <class T>
 struct IsExtraHandlerParam<Query<T>> : std::true_type {};
 template <class T>
 struct IsExtraHandlerParam<Headers<T>> : std::true_type {};
+template <>
+struct IsExtraHandlerParam<Upload> : std::true_type {};
 }  // namespace sweet::routing
 
 namespace sweet {
@@ -203,6 +223,30 @@ struct TypedParam<Headers<T>> {
                                                       std::string_view description) {
             doc.parameters.push_back(ParameterDoc{std::string(name), "header", std::string(schema_json), std::string(description), required});
         });
+    }
+};
+
+template <>
+struct TypedParam<Upload> {
+    /// Nothing to check: the type and the limits were checked as the body arrived.
+    static Result<void> check(Request&) { return {}; }
+    /// The form the body sink built as the body arrived, or the error that stopped it (415, 400,
+    /// 413). A body that was not streamed (none at all, or a request given to `App::handle`
+    /// directly) is parsed whole, with default limits.
+    static Result<void> extract(Request& req, Upload& out, ValidationErrors&, const schema::ParseOptions&) {
+        Result<http::MultipartForm> form = [&] {
+            if (auto* sink = dynamic_cast<http::MultipartBodySink*>(req.body_sink())) return sink->take_form();
+            return parse_multipart(req);
+        }();
+        if (!form) return std::move(form).error();
+        out.value = std::move(form).value();
+        return {};
+    }
+    /// A multipart/form-data request body.
+    static void describe(OperationDoc& doc, schema::Components&) {
+        doc.body_schema_json = R"({"type":"object"})";
+        doc.body_media_type = "multipart/form-data";
+        doc.body_required = true;
     }
 };
 

@@ -25,10 +25,14 @@
 ///    If-Range), 416 with `Content-Range: bytes */size` to an unsatisfiable one, and the whole
 ///    file (200) to several ranges.
 ///
-/// Files are read with pread into the response body, at most `max_file_bytes` (64 MiB by
-/// default) per response: a larger file answers 500 and logs why, unless the request asks for
-/// a range that fits. Sending straight from the page cache (sendfile/splice) needs a file-body
-/// kind of response the connection can write; that is future work.
+/// How the bytes leave: a file (or range) of at least `sendfile_min_bytes` (64 KiB by default)
+/// becomes a file body that the connection sends with sendfile(2), straight from the page cache,
+/// whatever its size. A smaller one is read into the response with pread: it then leaves with
+/// the head in one write, and `compression()` can gzip it (file bodies are never compressed;
+/// raise `sendfile_min_bytes` to gzip larger text files). `max_file_bytes` bounds what is read
+/// into memory: reaching it answers 500 and logs why (only when sendfile is raised above it).
+/// sendfile reads the page cache synchronously: a file not yet cached blocks the worker while
+/// the disk reads it, as it does in nginx without thread pools.
 
 #include <cstdint>
 #include <memory>
@@ -55,7 +59,8 @@ struct StaticFileOptions {
     bool last_modified = true;               ///< send Last-Modified and honour If-Modified-Since / If-Unmodified-Since
     bool dotfiles = false;                   ///< serve names starting with '.' (.env, .git stay hidden by default)
     bool follow_symlinks = true;             ///< follow symlinks that stay inside the root (those leading out never work)
-    std::uint64_t max_file_bytes = 64 * 1024 * 1024;  ///< most bytes one response reads into memory
+    std::uint64_t sendfile_min_bytes = 64 * 1024;     ///< responses this large are sent with sendfile; 0: always, UINT64_MAX: never
+    std::uint64_t max_file_bytes = 64 * 1024 * 1024;  ///< most bytes one response reads into memory (below sendfile_min_bytes)
     std::string default_content_type = "application/octet-stream";  ///< for unknown or missing extensions
     bool use_openat2 = true;                 ///< false: resolve with realpath + prefix check, as on kernels before 5.6
 };

@@ -70,6 +70,13 @@ public:
         reason_ = {};
     }
 
+    /// Starts over for a new body whose chunk sizes may sum to `max_body_bytes` (the other
+    /// limits stay).
+    void reset(std::uint64_t max_body_bytes) noexcept {
+        reset();
+        limits_.max_body_bytes = max_body_bytes;
+    }
+
     /// True once the whole body, trailers included, has been decoded.
     [[nodiscard]] bool done() const noexcept { return state_ == State::done; }
     /// Data bytes decoded so far.

@@ -2,14 +2,13 @@
 /// @file multipart.hpp
 /// `multipart/form-data` (RFC 7578 on RFC 2046): HTML forms with file uploads.
 ///
-/// Two levels:
+/// Three levels:
 ///  - `MultipartParser`, an incremental push parser. Feed it the body in pieces split anywhere
 ///    (one byte at a time included); it calls a `MultipartSink` with each part's headers, its
 ///    data in pieces, and its end. It keeps only a part's header section (bounded) and a few
-///    counters, never the data, so memory does not grow with the upload. It is what makes
-///    uploads streamable: once the server hands bodies to handlers as they arrive, a handler can
-///    feed each piece here and write files to disk without holding the body. (Today the server
-///    collects the whole body, within `ServerConfig::max_body_bytes`, before calling the handler.)
+///    counters, never the data, so memory does not grow with the upload.
+///  - `MultipartBodySink`, the parser as a `BodySink`: the server hands it the body as it
+///    arrives (a handler taking `sweet::Upload` gets one), fields in memory, files spooled.
 ///  - `sweet::parse_multipart(req, limits)`, built on it: the whole form at once, fields as
 ///    strings, files kept in memory up to a threshold and spooled to an anonymous temporary file
 ///    beyond it.
@@ -32,6 +31,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "sweet/core/result.hpp"
+#include "sweet/http/body_sink.hpp"
 #include "sweet/http/request.hpp"
 
 namespace sweet::http {
@@ -227,6 +228,33 @@ struct MultipartForm {
 
 /// Parses a whole multipart/form-data body (`content_type` is the request's Content-Type).
 Result<MultipartForm> parse_multipart(std::string_view content_type, std::string_view body, const MultipartLimits& limits = {});
+
+/// A multipart/form-data body parsed as it arrives (a `BodySink`, see sweet/http/body_sink.hpp):
+/// fields are kept in memory, files spooled to temporary files beyond
+/// `limits.max_memory_file_bytes`, so an upload never sits in memory as a whole. The first
+/// broken limit stops the body at the byte that breaks it. `sweet::Upload` uses it.
+class MultipartBodySink final : public BodySink {
+public:
+    /// A sink for a request with this Content-Type and declared length (nullopt when chunked).
+    /// Refuses at once (`accepting()` false): 415 for a type other than multipart/form-data, 400
+    /// for a bad boundary, 413 for a Content-Length above `limits.max_total_bytes`.
+    MultipartBodySink(std::string_view content_type, std::optional<std::uint64_t> content_length, MultipartLimits limits);
+    ~MultipartBodySink() override;
+    MultipartBodySink(const MultipartBodySink&) = delete;
+    MultipartBodySink& operator=(const MultipartBodySink&) = delete;
+
+    [[nodiscard]] bool accepting() const noexcept override;
+    bool on_body_data(std::string_view data) override;
+    void on_body_end() override;
+
+    /// The form, or the error that stopped it (also 400 when the body ended before the closing
+    /// boundary, or was never complete). Call once, after the body.
+    Result<MultipartForm> take_form();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 }  // namespace sweet::http
 

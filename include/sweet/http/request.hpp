@@ -19,6 +19,9 @@ namespace sweet {
 namespace net {
 class Reactor;
 }
+namespace http {
+class BodySink;
+}
 
 /// Readable slack the server guarantees after every request body (simdjson's
 /// SIMDJSON_PADDING is 64; a static_assert where simdjson is used keeps the two in step).
@@ -60,6 +63,11 @@ public:
     /// `kBodyPadding` readable bytes follow it in memory (their values are unspecified), so
     /// SIMD parsers such as simdjson can read it in place without a copy.
     [[nodiscard]] std::string_view body() const noexcept { return body_; }
+    /// The sink that received the body as it arrived (see sweet/http/body_sink.hpp), or nullptr
+    /// when the body (if any) is in `body()`.
+    [[nodiscard]] http::BodySink* body_sink() const noexcept { return body_sink_; }
+    /// Set by the server for a request whose body was streamed to `sink`.
+    void set_body_sink(http::BodySink* sink) noexcept { body_sink_ = sink; }
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     [[nodiscard]] int version_minor() const noexcept { return head_->version_minor; }
     /// The Host header (or the authority of an absolute-form target).
@@ -149,6 +157,7 @@ private:
     std::string_view client_ip_;
     std::chrono::steady_clock::time_point start_time_{};
     void* context_ = nullptr;
+    http::BodySink* body_sink_ = nullptr;
 };
 
 }  // namespace sweet

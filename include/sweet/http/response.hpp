@@ -1,7 +1,8 @@
 #pragma once
 /// @file response.hpp
-/// `Response`: what a handler returns. Status, headers and a body, or a stream that keeps the
-/// connection open and writes chunks later (server-sent events, long downloads).
+/// `Response`: what a handler returns. Status, headers and a body: bytes in memory, a region of
+/// an open file (sent with sendfile), or a stream that keeps the connection open and writes
+/// chunks later (server-sent events, long downloads).
 
 #include <cstdint>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "sweet/core/ascii.hpp"
 #include "sweet/core/unique_function.hpp"
+#include "sweet/http/file_body.hpp"
 #include "sweet/http/status.hpp"
 #include "sweet/json/serialize.hpp"
 
@@ -64,7 +66,7 @@ private:
 };
 
 /// An HTTP response. Build one with a named constructor (`text`, `json_text`, `html`, `empty`,
-/// `redirect`, `stream`) and adjust it with the chained setters.
+/// `redirect`, `file`, `stream`) and adjust it with the chained setters.
 class Response {
 public:
     /// Called once the response head has been queued, with the handle that writes the body.
@@ -111,6 +113,16 @@ public:
         return r;
     }
 
+    /// `file.length` bytes of an open file from `file.offset`, sent by the connection with
+    /// sendfile(2) straight from the page cache (Content-Length is the length). For large files:
+    /// nothing is read into memory, whatever the size. A small file is cheaper read into a
+    /// string body, which leaves with the head in one write. A file body is never compressed.
+    static Response file(http::FileBody file, std::string content_type, int status = 200) {
+        Response r(status, std::move(content_type), {});
+        r.file_ = std::move(file);
+        return r;
+    }
+
     /// Status code.
     [[nodiscard]] int status() const noexcept { return status_; }
     /// Sets the status code.
@@ -123,12 +135,25 @@ public:
     Response& set_content_type(std::string type) & { content_type_ = std::move(type); return *this; }
     Response&& set_content_type(std::string type) && { content_type_ = std::move(type); return std::move(*this); }
 
-    /// Body bytes.
+    /// Body bytes (empty for a file body).
     [[nodiscard]] const std::string& body() const noexcept { return body_; }
     /// Body bytes, to modify in place.
     std::string& body() noexcept { return body_; }
-    /// Replaces the body.
-    Response& set_body(std::string body) & { body_ = std::move(body); return *this; }
+    /// Replaces the body (a file body is dropped).
+    Response& set_body(std::string body) & {
+        body_ = std::move(body);
+        file_ = {};
+        return *this;
+    }
+    /// Bytes the body has on the wire: the file region's length for a file body.
+    [[nodiscard]] std::uint64_t body_size() const noexcept { return file_ ? file_.length : body_.size(); }
+
+    /// True when the body is a region of an open file (`Response::file`).
+    [[nodiscard]] bool has_file_body() const noexcept { return static_cast<bool>(file_); }
+    /// The file body (empty when there is none).
+    [[nodiscard]] const http::FileBody& file_body() const noexcept { return file_; }
+    /// Takes the file body (the connection does, to send it).
+    http::FileBody take_file_body() { return std::move(file_); }
 
     /// Sets a header, replacing any header of the same name (case-insensitive).
     Response& set_header(std::string name, std::string value) & {
@@ -177,6 +202,7 @@ private:
     std::string content_type_;
     std::string body_;
     std::vector<std::pair<std::string, std::string>> headers_;
+    http::FileBody file_;
     StreamStart stream_start_;
 };
 

@@ -77,7 +77,7 @@ inline BodyMode write_response_head(const Response& r, const ResponseContext& ct
         if (mode == BodyMode::chunked) out.append("Transfer-Encoding: chunked\r\n");
     } else if (!status_forbids_body(status)) {
         out.append("Content-Length: ");
-        detail::append_uint(out, r.body().size());
+        detail::append_uint(out, r.body_size());
         out.append("\r\n");
     }
     for (const auto& [name, value] : r.headers()) {
@@ -97,7 +97,8 @@ inline BodyMode write_response_head(const Response& r, const ResponseContext& ct
     return mode;
 }
 
-/// Appends the whole response (head and, unless HEAD or bodiless status, the body).
+/// Appends the whole response (head and, unless HEAD or bodiless status, the body). A file
+/// body is not appended: the connection sends it after these bytes.
 inline BodyMode write_response(const Response& r, const ResponseContext& ctx, std::string& out) {
     const BodyMode mode = write_response_head(r, ctx, out);
     if (mode == BodyMode::length && !ctx.head_request && !status_forbids_body(r.status())) out.append(r.body());

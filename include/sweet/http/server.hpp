@@ -18,6 +18,7 @@
 
 #include "sweet/core/arena.hpp"
 #include "sweet/core/unique_function.hpp"
+#include "sweet/http/body_sink.hpp"
 #include "sweet/http/date_cache.hpp"
 #include "sweet/http/parser.hpp"
 #include "sweet/http/request.hpp"
@@ -56,6 +57,17 @@ public:
     /// True when `after_response` should be called; read once when a server starts, and the
     /// only case in which the server reads the clock per request.
     [[nodiscard]] virtual bool wants_after_response() const noexcept { return false; }
+    /// True when `stream_body` may return a sink; read once when a server starts (false spares
+    /// every request the question).
+    [[nodiscard]] virtual bool streams_bodies() const noexcept { return false; }
+    /// Asked when a request head with a body has arrived, before any of the body is read:
+    /// return a sink to receive the body as it arrives (see sweet/http/body_sink.hpp), or
+    /// nullptr to have the server collect it (within `max_body_bytes`) as usual. `request` has
+    /// the head only; its views are valid during the call.
+    virtual std::unique_ptr<BodySink> stream_body(Request& request) {
+        static_cast<void>(request);
+        return nullptr;
+    }
     /// Called once `response` is written to the connection's output, with `request` still valid.
     virtual void after_response(Request& request, const Response& response, const ResponseInfo& info) {
         static_cast<void>(request), static_cast<void>(response), static_cast<void>(info);
@@ -129,6 +141,7 @@ private:
     TimerId sweep_timer_ = 0;
     bool draining_ = false;
     bool timed_ = false;  // the handler wants after_response (and so timings)
+    bool streams_bodies_ = false;  // the handler may take bodies as they arrive (stream_body)
     std::shared_ptr<WorkerStats> stats_ptr_;
     WorkerStats& stats_;
     UniqueFunction<void()> on_drained_;

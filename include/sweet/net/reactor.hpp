@@ -57,7 +57,8 @@ public:
     virtual void on_data(std::string_view data) = 0;
     /// The peer shut down its sending side (read returned 0). Sends may still be possible.
     virtual void on_peer_closed() = 0;
-    /// The buffer given to the last `Reactor::send` has been fully written.
+    /// The buffer given to the last `Reactor::send` (or the file region given to
+    /// `Reactor::send_file`) has been fully written.
     virtual void on_sent() = 0;
     /// The socket is closed and no event will follow. The object may free itself here.
     virtual void on_closed() = 0;
@@ -70,8 +71,24 @@ public:
         int fd = -1;
         std::uint32_t flags = 0;          ///< backend-specific state bits
         std::uint32_t pending = 0;        ///< operations in flight (io_uring)
-        const char* send_data = nullptr;  ///< rest of the current send
-        std::size_t send_left = 0;
+        const char* send_data = nullptr;  ///< rest of the current send (nullptr while sending a file)
+        std::size_t send_left = 0;        ///< bytes of the current send (buffer or file) not yet written
+        int file_fd = -1;                 ///< the file being sent by `send_file` (not owned)
+        std::uint64_t file_offset = 0;    ///< next byte of that file to send
+
+        /// Records a buffer send (for backends).
+        void start_buffer_send(const char* data, std::size_t size) noexcept {
+            send_data = data;
+            send_left = size;
+            file_fd = -1;
+        }
+        /// Records a file send (for backends).
+        void start_file_send(int file, std::uint64_t offset, std::size_t size) noexcept {
+            send_data = nullptr;
+            send_left = size;
+            file_fd = file;
+            file_offset = offset;
+        }
     } io;
 };
 
@@ -146,6 +163,11 @@ public:
     /// Writes `size` bytes from `data`, which must stay valid and unchanged until
     /// `conn.on_sent()`. Only one send may be in flight per connection.
     virtual void send(Connection& conn, const char* data, std::size_t size) = 0;
+    /// Writes `size` bytes of the open file `file_fd` from `offset` with sendfile(2): page cache
+    /// to socket, no copy through user space. `file_fd` must stay open until `conn.on_sent()`.
+    /// Only one send (of either kind) may be in flight per connection. A file that ends before
+    /// `size` bytes closes the connection: the response promised them.
+    virtual void send_file(Connection& conn, int file_fd, std::uint64_t offset, std::size_t size) = 0;
     /// Stops delivering `on_data` (back-pressure: the peer's writes then wait in the kernel).
     virtual void pause_receive(Connection& conn) = 0;
     /// Delivers `on_data` again after `pause_receive`.
