@@ -6,7 +6,7 @@
 # Builds Sweet's benchmark server (Release), then for each server in turn, alone on the machine:
 # starts it pinned to CPU 0, checks its endpoints, and runs the wrk scenarios pinned to CPU 1
 # (plaintext keep-alive, plaintext pipelined 16 deep, JSON keep-alive, the validated POST route; for
-# Sweet also the hooks scenario), each after a warm-up, reading the server's CPU time from /proc
+# Sweet also the hooks scenario; on request, static files of 4 KiB and 1 MiB), each after a warm-up, reading the server's CPU time from /proc
 # before and after; then restarts it and measures its RSS per idle keep-alive connection. Prints a
 # Markdown report and writes it to bench/results/$REPORT_NAME-<date>.md (raw outputs in
 # bench/results/raw/<timestamp>/). See bench/README.md.
@@ -16,7 +16,9 @@
 #   CONNECTIONS=64     wrk connections (wrk always runs one thread: -t1)
 #   SERVERS="sweet nginx h2o elysia fastify fastapi"   subset/order; "sweet" = sweet-io_uring + sweet-epoll
 #   SCENARIOS="plaintext pipeline json validated hooks"   subset (validated: the servers that have the
-#                      route, i.e. all but nginx and h2o; hooks: Sweet only)
+#                      route, i.e. all but nginx and h2o; hooks: Sweet only); also file4k, file64k,
+#                      file256k, file1m (static files on Sweet, nginx and h2o) and the same with -mem
+#                      (Sweet reading the file into memory instead of using sendfile)
 #   HOOK_ROUNDS=1      how many times the hooks scenario's runs are repeated (alternating)
 #   REPORT_NAME=peers  the report is bench/results/$REPORT_NAME-<date>.md
 #   SKIP_BUILD=0       1: use the existing build/bench-release/bench/sweet_bench_server
@@ -70,7 +72,8 @@ die() { log "error: $*"; exit 2; }
 for sc in $SCENARIOS; do
   case $sc in
     plaintext | pipeline | json | validated | hooks) ;;
-    *) die "unknown scenario '$sc' in SCENARIOS (known: plaintext pipeline json validated hooks)" ;;
+    file4k | file64k | file256k | file1m | file4k-mem | file64k-mem | file256k-mem | file1m-mem) ;;
+    *) die "unknown scenario '$sc' in SCENARIOS (known: plaintext pipeline json validated hooks, file4k file64k file256k file1m and each with -mem)" ;;
   esac
 done
 [[ -n ${SCENARIOS// /} ]] || die "SCENARIOS is empty"
@@ -118,6 +121,9 @@ wants() { local e; for e in "${ENTRIES[@]}"; do [[ $e == "$1"* ]] && return 0; d
 # the ones with /hooks0 and /hooks5 (Sweet's benchmark server only).
 has_validated() { [[ $1 == sweet-* || $1 == elysia || $1 == fastify || $1 == fastapi ]]; }
 has_hooks() { [[ $1 == sweet-* ]]; }
+# The servers that serve static files in the file scenarios (the others have no such route).
+has_files() { [[ $1 == sweet-* || $1 == nginx || $1 == h2o ]]; }
+runs_files() { [[ " $SCENARIOS " == *" file"* ]]; }
 
 STAMP=$(date +%Y%m%d-%H%M%S)
 RAW=$BENCH/results/raw/$STAMP
@@ -125,6 +131,15 @@ REPORT=$BENCH/results/$REPORT_NAME-$(date +%F).md
 RECORDS=$RAW/records.jsonl
 mkdir -p "$RAW"
 RUN_DIR=$(mktemp -d /tmp/sweet-bench.XXXXXX)
+# The file scenarios' files, readable by every server (h2o drops to the user nobody, so not inside
+# RUN_DIR, which only root may enter): 4 KiB to 1 MiB.
+STATIC_DIR=$(mktemp -d /tmp/sweet-bench-files.XXXXXX)
+chmod 755 "$STATIC_DIR"
+head -c 4096 /dev/urandom >"$STATIC_DIR/4k.bin"
+head -c 65536 /dev/urandom >"$STATIC_DIR/64k.bin"
+head -c 262144 /dev/urandom >"$STATIC_DIR/256k.bin"
+head -c 1048576 /dev/urandom >"$STATIC_DIR/1m.bin"
+chmod 644 "$STATIC_DIR"/*.bin
 STARTED=()       # every server PID this script started
 FAILED=0
 declare -A DEAD  # entries that cannot run at all
@@ -162,6 +177,7 @@ cleanup() {
     cp -r "$RUN_DIR"/. "$RAW/servers/" 2>/dev/null || true
     rm -rf "$RUN_DIR"
   fi
+  rm -rf "$STATIC_DIR"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -298,11 +314,12 @@ start_server() { # entry port tag [extra server flags...] -> SERVER_PID; non-zer
   case $name in
     nginx)
       sed -e "s|@PORT@|$port|g" -e "s|@RUNDIR@|$dir|g" -e "s|@NOFILE@|$NOFILE|g" \
-          -e "s|@WORKER_CONNECTIONS@|$MAXCONN|g" "$BENCH/peers/nginx/nginx.conf.in" >"$dir/nginx.conf"
+          -e "s|@WORKER_CONNECTIONS@|$MAXCONN|g" -e "s|@STATIC@|$STATIC_DIR|g" \
+          "$BENCH/peers/nginx/nginx.conf.in" >"$dir/nginx.conf"
       "${ON_SERVER_CPU[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/server.log" 2>&1 &
       ;;
     h2o)
-      sed -e "s|@PORT@|$port|g" -e "s|@RUNDIR@|$dir|g" -e "s|@MAXCONN@|$MAXCONN|g" \
+      sed -e "s|@PORT@|$port|g" -e "s|@RUNDIR@|$dir|g" -e "s|@MAXCONN@|$MAXCONN|g" -e "s|@STATIC@|$STATIC_DIR|g" \
           "$BENCH/peers/h2o/h2o.conf.in" >"$dir/h2o.conf"
       "${ON_SERVER_CPU[@]}" h2o -c "$dir/h2o.conf" >"$dir/server.log" 2>&1 &
       ;;
@@ -322,7 +339,7 @@ start_server() { # entry port tag [extra server flags...] -> SERVER_PID; non-zer
         --timeout-keep-alive 3600 --backlog 4096 >"$dir/server.log" 2>&1 &
       ;;
     sweet-io_uring | sweet-epoll)
-      "${ON_SERVER_CPU[@]}" "$SWEET_BIN" --port "$port" --workers 1 --backend "${name#sweet-}" "$@" \
+      "${ON_SERVER_CPU[@]}" "$SWEET_BIN" --port "$port" --workers 1 --backend "${name#sweet-}" --static "$STATIC_DIR" "$@" \
         >"$dir/server.log" 2>&1 &
       ;;
   esac
@@ -331,6 +348,10 @@ start_server() { # entry port tag [extra server flags...] -> SERVER_PID; non-zer
   has_validated "$name" && checks+=(--validated)
   has_hooks "$name" && checks+=(--hooks)
   [[ " $* " == *" --hooks-group 1 "* ]] && checks+=(--hooks5)
+  if runs_files && has_files "$name"; then
+    checks+=(--static "$STATIC_DIR")
+    [[ $name == sweet-* ]] && checks+=(--static-mem)
+  fi
   if ! "$PY" "$TOOLS/check_server.py" --port "$port" --pid "$SERVER_PID" --wait 30 "${checks[@]}" 2>"$dir/check.err"; then
     cat "$dir/check.err" >&2
     tail -n 5 "$dir/server.log" "$dir/error.log" 2>/dev/null >&2 || true
@@ -361,7 +382,7 @@ measure_wrk() { # entry scenario pid url script depth [measure.py --tag KEY=VALU
 
 run_wrk_scenarios() { # entry port pid
   local name=$1 port=$2 pid=$3 sc
-  for sc in plaintext pipeline json validated; do
+  for sc in plaintext pipeline json validated file4k file4k-mem file64k file64k-mem file256k file256k-mem file1m file1m-mem; do
     runs_scenario "$sc" || continue
     case $sc in
       plaintext) measure_wrk "$name" "$sc" "$pid" "http://127.0.0.1:$port/plaintext" pipeline.lua 1 || return 1 ;;
@@ -370,6 +391,13 @@ run_wrk_scenarios() { # entry port pid
       validated)
         has_validated "$name" || continue
         measure_wrk "$name" "$sc" "$pid" "http://127.0.0.1:$port/validated/42" validated.lua 1 || return 1 ;;
+      file4k | file64k | file256k | file1m)
+        has_files "$name" || continue
+        measure_wrk "$name" "$sc" "$pid" "http://127.0.0.1:$port/static/${sc#file}.bin" pipeline.lua 1 || return 1 ;;
+      file4k-mem | file64k-mem | file256k-mem | file1m-mem)
+        [[ $name == sweet-* ]] || continue
+        local size=${sc#file}
+        measure_wrk "$name" "$sc" "$pid" "http://127.0.0.1:$port/static-mem/${size%-mem}.bin" pipeline.lua 1 || return 1 ;;
     esac
   done
 }

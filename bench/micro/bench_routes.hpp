@@ -20,6 +20,7 @@
 #include <sweet/sweet.hpp>
 
 #include <cstdint>
+#include <string>
 #include <utility>
 
 #include "bench_order.hpp"
@@ -60,6 +61,7 @@ inline void add_app_hooks(sweet::App& app, unsigned count) {
 struct BenchExtras {
     bool hooks_group = false;  ///< GET /hooks5, in a group with five no-op hooks
     unsigned app_hooks = 0;    ///< how many no-op app-wide hooks (at most kMaxAppHooks)
+    std::string static_root{};  ///< "": no files; else GET /static/... (sendfile from 64 KiB) and /static-mem/... (always read into memory)
 };
 
 /// Registers the benchmark server's routes on `app`, and the `extras` asked for.
@@ -78,6 +80,10 @@ inline void add_bench_routes(sweet::App& app, BenchExtras extras) {
         app.group<"">(five_noop_hooks()).get<"/hooks5">([](sweet::Request&) { return sweet::Response::text("Hello, World!"); });
     }
     add_app_hooks(app, extras.app_hooks);
+    if (!extras.static_root.empty()) {
+        app.get<"/static/{path...}">(sweet::static_files(extras.static_root));
+        app.get<"/static-mem/{path...}">(sweet::static_files(extras.static_root, {.sendfile_min_bytes = UINT64_MAX}));
+    }
 }
 
 /// `config` without the OpenAPI document and the docs page: the benchmarks measure serving, not

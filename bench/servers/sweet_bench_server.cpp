@@ -3,6 +3,10 @@
 //   OrderReceipt), GET /hooks0 (a typed route without hooks).
 //
 //   sweet_bench_server --port 8080 --workers 1 [--backend io_uring|epoll] [--hooks-group 0|1] [--app-hooks N]
+//                      [--static DIR]
+//
+// --static DIR serves DIR's files at GET /static/... (static_files' defaults: sendfile from 64 KiB)
+// and at GET /static-mem/... (always read into memory), for the file scenarios.
 //
 // --hooks-group 1 adds GET /hooks5: the /hooks0 handler in a group with five no-op hooks, one per
 // phase (compile time). --app-hooks N (0-5) installs N no-op app-wide hooks (run time,
@@ -31,19 +35,21 @@ unsigned small_number(std::string_view flag, const char* text, unsigned max) {
     return static_cast<unsigned>(n);
 }
 
-/// Takes `--hooks-group` and `--app-hooks` out of the command line (the rest is left for
+/// Takes `--hooks-group`, `--app-hooks` and `--static` out of the command line (the rest is left for
 /// parse_cli).
 sweet_bench::BenchExtras take_extras_flags(int& argc, char** argv) {
     sweet_bench::BenchExtras extras;
     int kept = 1;
     for (int i = 1; i < argc; ++i) {
         const std::string_view flag = argv[i];
-        if (flag != "--hooks-group" && flag != "--app-hooks") {
+        if (flag != "--hooks-group" && flag != "--app-hooks" && flag != "--static") {
             argv[kept++] = argv[i];
             continue;
         }
         const char* value = i + 1 < argc ? argv[i + 1] : "";
-        if (flag == "--hooks-group") {
+        if (flag == "--static") {
+            extras.static_root = value;
+        } else if (flag == "--hooks-group") {
             extras.hooks_group = small_number(flag, value, 1) == 1;
         } else {
             extras.app_hooks = small_number(flag, value, sweet_bench::kMaxAppHooks);

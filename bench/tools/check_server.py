@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Wait for a benchmark server on 127.0.0.1 and check that it answers correctly.
 
-  check_server.py --port N [--pid PID] [--wait SECONDS] [--validated] [--hooks] [--hooks5]
+  check_server.py --port N [--pid PID] [--wait SECONDS] [--validated] [--hooks] [--hooks5] [--static DIR]
 
 Checks, over one keep-alive HTTP/1.1 connection:
   GET /plaintext -> 200, Content-Type text/plain..., body exactly "Hello, World!"
@@ -13,6 +13,8 @@ With --validated (the servers that have the validated route):
   POST /validated/4x with the order -> 400, 404 or 422 (not an integer)
 With --hooks (Sweet only): GET /hooks0 -> 200 text/plain "Hello, World!"; with --hooks5 (Sweet started
 with --hooks-group 1) the same for GET /hooks5.
+With --static DIR (the file scenarios): GET /static/{4k,64k,256k,1m}.bin -> 200 with exactly the bytes of
+DIR's files (and for Sweet, --static-mem, the same from /static-mem/).
 Exit status 0 when all are right; 1 with a message on stderr otherwise.
 """
 import argparse
@@ -53,7 +55,7 @@ def same_receipt(body, want):
     return all(abs(got[k] - v) < 1e-9 if k == "total" else got[k] == v for k, v in want.items())
 
 
-def requests_to_check(validated, hooks, hooks5):
+def requests_to_check(validated, hooks, hooks5, static_dir=None, static_mem=False):
     """(method, path, body, acceptable statuses, Content-Type prefix or None, body check or None)"""
     hello = lambda b: b == b"Hello, World!"  # noqa: E731
     out = [
@@ -79,13 +81,21 @@ def requests_to_check(validated, hooks, hooks5):
         out.append(("GET", "/hooks0", None, {200}, "text/plain", hello))
     if hooks5:
         out.append(("GET", "/hooks5", None, {200}, "text/plain", hello))
+    if static_dir:
+        for name in ("4k.bin", "64k.bin", "256k.bin", "1m.bin"):
+            with open(os.path.join(static_dir, name), "rb") as f:
+                want_file = f.read()
+            prefixes = ["/static/"] + (["/static-mem/"] if static_mem else [])
+            for prefix in prefixes:
+                out.append(("GET", prefix + name, None, {200}, None, lambda b, w=want_file: b == w))
     return out
 
 
-def check(port, validated=False, hooks=False, hooks5=False):
+def check(port, validated=False, hooks=False, hooks5=False, static_dir=None, static_mem=False):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     problems = []
-    for method, path, payload, statuses, ctype, ok_body in requests_to_check(validated, hooks, hooks5):
+    for method, path, payload, statuses, ctype, ok_body in requests_to_check(validated, hooks, hooks5, static_dir,
+                                                                             static_mem):
         headers = {"Content-Type": "application/json"} if payload is not None else {}
         conn.request(method, path, body=payload, headers=headers)
         r = conn.getresponse()
@@ -114,6 +124,8 @@ def main():
     ap.add_argument("--validated", action="store_true", help="also check POST /validated/{id}")
     ap.add_argument("--hooks", action="store_true", help="also check GET /hooks0")
     ap.add_argument("--hooks5", action="store_true", help="also check GET /hooks5")
+    ap.add_argument("--static", metavar="DIR", help="also check GET /static/{4k,64k,256k,1m}.bin against DIR's files")
+    ap.add_argument("--static-mem", action="store_true", help="and the same from /static-mem/ (Sweet)")
     a = ap.parse_args()
     deadline = time.monotonic() + a.wait
     try:
@@ -121,7 +133,7 @@ def main():
         # Some servers accept before their routes are ready: retry briefly.
         while True:
             try:
-                problems = check(a.port, a.validated, a.hooks, a.hooks5)
+                problems = check(a.port, a.validated, a.hooks, a.hooks5, a.static, a.static_mem)
             except (OSError, http.client.HTTPException) as e:
                 problems = [f"{type(e).__name__}: {e}"]
             if not problems or time.monotonic() > deadline:

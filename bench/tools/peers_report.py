@@ -18,7 +18,11 @@ import platform
 import re
 import sys
 
-SCENARIOS = [("plaintext", "plaintext"), ("pipeline", "plaintext, pipelined x16"), ("json", "json")]
+SCENARIOS = [("plaintext", "plaintext"), ("pipeline", "plaintext, pipelined x16"), ("json", "json"),
+             ("file4k", "GET a 4 KiB file"), ("file4k-mem", "GET a 4 KiB file, read into memory (/static-mem/)"),
+             ("file64k", "GET a 64 KiB file"), ("file64k-mem", "GET a 64 KiB file, read into memory (/static-mem/)"),
+             ("file256k", "GET a 256 KiB file"), ("file256k-mem", "GET a 256 KiB file, read into memory (/static-mem/)"),
+             ("file1m", "GET a 1 MiB file"), ("file1m-mem", "GET a 1 MiB file, read into memory (/static-mem/)")]
 HOOK_ROUTES = [("hooks0", "GET /hooks0: no hooks", ""),
                ("hooks5", "GET /hooks5, server with --hooks-group 1 (group with 5 no-op hooks, compile time)",
                 "5 group hooks (compile time)"),
