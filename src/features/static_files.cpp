@@ -379,8 +379,9 @@ Result<Response> StaticFiles::operator()(Request& req, std::string_view path) co
     const int status = answer == RangeAnswer::partial ? 206 : 200;
     std::string content_type(http::content_type_for_path(rel, o.default_content_type));
     Response r;
-    // HEAD takes a file body too: it gives the Content-Length, and the connection never reads it.
-    if (length > 0 && (length >= o.sendfile_min_bytes || req.method() == http::Method::head)) {
+    // HEAD gets exactly what GET gets (so compression and the like treat both alike); the
+    // connection then sends no body, and never reads a file body.
+    if (length > 0 && length >= o.sendfile_min_bytes) {
         r = Response::file(http::FileBody{std::move(fd), offset, length}, std::move(content_type), status);
     } else {
         if (length > o.max_file_bytes) {
