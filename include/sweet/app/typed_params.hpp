@@ -73,7 +73,7 @@ struct Headers : detail::TypedValue<T> {};
 ///         if (photo == nullptr) return sweet::Error::client(422, "no photo");
 ///         if (auto saved = photo->save_as("/srv/photos/" + new_name()); !saved) return saved.error();
 ///         return sweet::Response::text("stored\n", 201);
-///     }, sweet::RouteOptions{.upload = {.max_file_bytes = 50 << 20}});
+///     }, sweet::RouteOptions{.upload = {.max_file_bytes = 50 << 20}});  // (the whole body: max_total_bytes, 128 MiB)
 struct Upload : detail::TypedValue<http::MultipartForm> {};
 
 /// How the app fills typed parameter `P` (specialized below for Body, Query, Headers, Upload).
