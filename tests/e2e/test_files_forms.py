@@ -316,11 +316,24 @@ def test_files_above_the_memory_limit_are_500_but_ranges_work(files_srv, tree):
 # ---- sendfile ----------------------------------------------------------------------------------
 
 
-def rss_kib(srv) -> int:
+def status_of_vm(srv, key: str) -> int:
+    """A memory figure of the server from /proc (VmRSS, VmHWM...), in KiB."""
     for line in Path(f"/proc/{srv.proc.pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(key + ":"):
             return int(line.split()[1])
-    raise AssertionError("no VmRSS")
+    raise AssertionError(f"no {key}")
+
+
+def open_fds(srv) -> int:
+    return len(os.listdir(f"/proc/{srv.proc.pid}/fd"))
+
+
+def wait_for_fds(srv, at_most: int) -> int:
+    """The server's open descriptors once they are down to `at_most`, or after 5 s."""
+    deadline = time.monotonic() + 5
+    while open_fds(srv) > at_most and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return open_fds(srv)
 
 
 def test_sendfile_and_memory_paths_send_the_same(files_srv, tree):
@@ -346,7 +359,7 @@ def test_a_file_larger_than_memory_limits_streams_from_the_page_cache(files_srv,
         f.truncate(95 * 1024 * 1024)
         f.seek(95 * 1024 * 1024)
         f.write(tail)
-    before = rss_kib(files_srv)
+    before = status_of_vm(files_srv, "VmRSS")
     with requests.get(files_srv.url + "/static/huge.bin", stream=True, timeout=30) as r:
         assert r.status_code == 200 and r.headers["Content-Length"] == str(96 * 1024 * 1024)
         received = 0
@@ -358,7 +371,7 @@ def test_a_file_larger_than_memory_limits_streams_from_the_page_cache(files_srv,
             received += len(chunk)
             last = (last + chunk)[-len(tail):]
     assert received == 96 * 1024 * 1024 and last == tail
-    grown = rss_kib(files_srv) - before
+    grown = status_of_vm(files_srv, "VmRSS") - before
     assert grown < 16 * 1024, f"the server grew by {grown} KiB while sending a 96 MiB file"
     assert_files_alive(files_srv)
 
@@ -404,7 +417,7 @@ def test_slow_readers_and_clients_that_leave_mid_file(files_srv, tree):
     assert resp.status == 200 and resp.body == big
     conn.close()
 
-    fds_before = len(os.listdir(f"/proc/{files_srv.proc.pid}/fd"))
+    fds_before = open_fds(files_srv)
     for i in range(20):
         s = socket.create_connection(("127.0.0.1", files_srv.port), timeout=10)
         s.sendall(b"GET /static/big.bin HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -413,10 +426,7 @@ def test_slow_readers_and_clients_that_leave_mid_file(files_srv, tree):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
     assert_files_alive(files_srv)
-    deadline = time.monotonic() + 5
-    while len(os.listdir(f"/proc/{files_srv.proc.pid}/fd")) > fds_before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(os.listdir(f"/proc/{files_srv.proc.pid}/fd")) <= fds_before, "file or socket descriptors leaked"
+    assert wait_for_fds(files_srv, fds_before) <= fds_before, "file or socket descriptors leaked"
 
 
 # ---- urlencoded forms ---------------------------------------------------------------------------
@@ -551,24 +561,6 @@ def multipart(boundary: str, fields: dict, files: dict) -> bytes:
                 f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + b"\r\n"
     out += f"--{boundary}--\r\n".encode()
     return bytes(out)
-
-
-def status_of_vm(srv, key: str) -> int:
-    for line in Path(f"/proc/{srv.proc.pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    raise AssertionError(f"no {key}")
-
-
-def open_fds(srv) -> int:
-    return len(os.listdir(f"/proc/{srv.proc.pid}/fd"))
-
-
-def wait_for_fds(srv, at_most: int) -> int:
-    deadline = time.monotonic() + 5
-    while open_fds(srv) > at_most and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return open_fds(srv)
 
 
 @needs_curl

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../support/sample_user.hpp"
 #include "sweet/json/parse.hpp"
 #include "sweet/json/value.hpp"
 #include "sweet/schema/schema.hpp"
@@ -35,11 +36,10 @@ namespace fuzz_schema {
 namespace json = sweet::json;
 namespace schema = sweet::schema;
 
-struct Item {
-    std::string name;
-    double price = 0;
-};
-enum class Color { red, green, blue };
+// Item and Color are the schema unit tests' (tests/support/sample_user.hpp).
+using sweet_samples::Color;
+using sweet_samples::Item;
+
 struct User {
     std::string name;
     int age = 0;
@@ -71,14 +71,6 @@ struct Query {
     std::string day;
 };
 
-constexpr auto sweet_schema(schema::of<Item>) {
-    using namespace sweet::schema;
-    return object("Item", field("name", &Item::name, min_length(1)), field("price", &Item::price, gt(0)));
-}
-constexpr auto sweet_enum(schema::of<Color>) {
-    return schema::enumeration(std::pair{Color::red, "red"}, std::pair{Color::green, "green"},
-                               std::pair{Color::blue, "blue"});
-}
 constexpr auto sweet_schema(schema::of<User>) {
     using namespace sweet::schema;
     return object("User", field("name", &User::name, min_length(1), max_length(50)),

@@ -31,9 +31,9 @@ namespace {
 
 using sweet::json::append_string;
 
-/// FNV-1a, 64 bits: the tests compute the same over what they uploaded.
-std::uint64_t fnv1a(std::string_view data) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
+/// FNV-1a, 64 bits: the tests compute the same over what they uploaded. `h` carries the hash of
+/// what came before, so data in pieces hashes like data in one piece.
+std::uint64_t fnv1a(std::string_view data, std::uint64_t h = 0xcbf29ce484222325ULL) {
     for (char c : data) {
         h ^= static_cast<unsigned char>(c);
         h *= 0x100000001b3ULL;
@@ -60,15 +60,12 @@ std::string pairs_json(const Fields& fields) {
 /// FNV-1a of an uploaded file, read in pieces (a spooled file may be larger than memory should hold).
 sweet::Result<std::uint64_t> file_fnv1a(const sweet::http::UploadedFile& f) {
     if (f.in_memory()) return fnv1a(f.memory());
-    std::uint64_t h = 0xcbf29ce484222325ULL;
+    std::uint64_t h = fnv1a({});
     std::string buf(64 * 1024, '\0');
     for (std::uint64_t offset = 0; offset < f.size();) {
         const ssize_t n = ::pread(f.fd(), buf.data(), buf.size(), static_cast<off_t>(offset));
         if (n <= 0) return sweet::Error::internal("reading an uploaded file back failed");
-        for (ssize_t i = 0; i < n; ++i) {
-            h ^= static_cast<unsigned char>(buf[static_cast<std::size_t>(i)]);
-            h *= 0x100000001b3ULL;
-        }
+        h = fnv1a(std::string_view(buf.data(), static_cast<std::size_t>(n)), h);
         offset += static_cast<std::uint64_t>(n);
     }
     return h;

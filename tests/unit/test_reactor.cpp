@@ -268,59 +268,55 @@ TEST_CASE("connections: accept, receive, large sends, peer close", "[reactor][tc
 }
 
 namespace {
-// On accept, sends [offset, offset + size) of `file_fd` with send_file, then closes. Counts
-// on_sent calls: a region the file cannot fill must close the connection without one.
+/// What every connection of the send_file test sends, and where it counts what happened.
+struct FileSendPlan {
+    Reactor& reactor;
+    int file_fd;
+    std::uint64_t offset;
+    std::size_t size;
+    std::atomic<int>& sent;    // on_sent calls
+    std::atomic<int>& closed;  // on_closed calls
+};
+
+// On accept, sends the plan's region of its file with send_file, then closes. Counts on_sent
+// calls: a region the file cannot fill must close the connection without one.
 class FileSendConnection final : public sweet::net::Connection {
 public:
-    FileSendConnection(Reactor& r, int file_fd, std::uint64_t offset, std::size_t size, std::atomic<int>& sent,
-                       std::atomic<int>& closed)
-        : reactor_(r), file_fd_(file_fd), offset_(offset), size_(size), sent_(sent), closed_(closed) {}
+    explicit FileSendConnection(const FileSendPlan& plan) : plan_(plan) {}
     void start() {
         // A small send buffer (autotuning would otherwise queue megabytes at once): the file
         // must leave in many sendfile calls, with waits for room between them.
         const int small = 64 * 1024;
         ::setsockopt(fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
-        reactor_.send_file(*this, file_fd_, offset_, size_);
+        plan_.reactor.send_file(*this, plan_.file_fd, plan_.offset, plan_.size);
     }
     void on_data(std::string_view) override {}
     void on_peer_closed() override {}
     void on_sent() override {
-        sent_.fetch_add(1);
-        reactor_.close(*this);
+        plan_.sent.fetch_add(1);
+        plan_.reactor.close(*this);
     }
     void on_closed() override {
-        closed_.fetch_add(1);
+        plan_.closed.fetch_add(1);
         delete this;
     }
 
 private:
-    Reactor& reactor_;
-    int file_fd_;
-    std::uint64_t offset_;
-    std::size_t size_;
-    std::atomic<int>& sent_;
-    std::atomic<int>& closed_;
+    const FileSendPlan& plan_;
 };
 
 class FileSendAcceptor final : public sweet::net::Acceptor {
 public:
-    FileSendAcceptor(Reactor& r, int file_fd, std::uint64_t offset, std::size_t size, std::atomic<int>& sent,
-                     std::atomic<int>& closed)
-        : reactor_(r), file_fd_(file_fd), offset_(offset), size_(size), sent_(sent), closed_(closed) {}
+    explicit FileSendAcceptor(const FileSendPlan& plan) : plan_(plan) {}
     sweet::net::Connection* on_accept(int) override {
-        auto* conn = new FileSendConnection(reactor_, file_fd_, offset_, size_, sent_, closed_);
+        auto* conn = new FileSendConnection(plan_);
         // Start once the reactor has registered the socket (add_connection follows on_accept).
-        reactor_.add_timer(0ms, [conn] { conn->start(); });
+        plan_.reactor.add_timer(0ms, [conn] { conn->start(); });
         return conn;
     }
 
 private:
-    Reactor& reactor_;
-    int file_fd_;
-    std::uint64_t offset_;
-    std::size_t size_;
-    std::atomic<int>& sent_;
-    std::atomic<int>& closed_;
+    const FileSendPlan& plan_;
 };
 
 // Reads everything until EOF, slowly at first (so the socket fills and the send must wait).
@@ -358,7 +354,8 @@ TEST_CASE("send_file writes a file region, waiting whenever the socket is full",
             const std::uint64_t offset = 12345;
             const std::size_t size = past_the_end ? content.size() : content.size() - 20000;
             std::atomic<int> sent{0}, closed{0};
-            FileSendAcceptor acceptor(*reactor, file_fd, offset, size, sent, closed);
+            const FileSendPlan plan{*reactor, file_fd, offset, size, sent, closed};
+            FileSendAcceptor acceptor(plan);
             reactor->listen(*fd, acceptor);
 
             constexpr int clients = 3;
